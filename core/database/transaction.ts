@@ -24,6 +24,19 @@ export class TransactionRunner {
   }
 
   private async execute<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
+    // MySQL may pick this transaction as a deadlock victim; the work is safe to run again from the start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.executeOnce(work);
+      } catch (err) {
+        const errno = (err as { driverError?: { errno?: number } }).driverError?.errno;
+        if (attempt >= 4 || (errno !== 1213 && errno !== 1205)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  private async executeOnce<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
     const afterCommit: Array<() => void | Promise<void>> = [];
     const result = await this.dataSource.transaction(async (manager) =>
       work({ manager, afterCommit: (fn) => afterCommit.push(fn) }),

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { JobRun } from './entities/job-run.entity.js';
+
+export interface ScheduledJob {
+  /** Unique, stable name, e.g. "core:close-unpaid-orders" or "coupons:expire". */
+  readonly name: string;
+  /** Tick length. One instance runs each tick: the first to insert the (name, tick) row. */
+  readonly everySeconds: number;
+  run(): Promise<void>;
+}
+
+/**
+ * Runs registered jobs on an interval on every instance; a unique row per (job, tick) decides which
+ * instance does the work, so a tick runs once however many instances share the database.
+ */
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly jobs = new Map<string, ScheduledJob>();
+  readonly instanceId = randomUUID();
+  private started = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  register(job: ScheduledJob): void {
+    if (this.jobs.has(job.name)) throw new Error(`Job "${job.name}" is registered twice`);
+    if (!(job.everySeconds >= 1)) throw new Error(`Job "${job.name}" needs everySeconds ≥ 1`);
+    this.jobs.set(job.name, job);
+    if (this.started) this.schedule(job);
+  }
+
+  list(): ScheduledJob[] {
+    return [...this.jobs.values()];
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobsEnabled) return;
+    this.started = true;
+    for (const job of this.jobs.values()) this.schedule(job);
+  }
+
+  onApplicationShutdown(): void {
+    for (const name of this.registry.getIntervals()) if (name.startsWith('job:')) this.registry.deleteInterval(name);
+  }
+
+  /**
+   * Claims and runs one tick of a job. Returns false when another instance already claimed it.
+   * `at` is for tests; ticks are aligned to the epoch so every instance computes the same key.
+   */
+  async runTick(name: string, at: Date = new Date()): Promise<boolean> {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`Unknown job "${name}"`);
+    const tick = String(Math.floor(at.getTime() / (job.everySeconds * 1000)));
+    const repo = this.dataSource.getRepository(JobRun);
+    try {
+      await repo.insert({ jobName: name, tick, instanceId: this.instanceId, finishedAt: null, error: null });
+    } catch {
+      return false; // unique (job_name, tick): someone else has this tick
+    }
+    try {
+      await job.run();
+      await repo.update({ jobName: name, tick }, { finishedAt: new Date() });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.error(`Job ${name} tick ${tick} failed: ${message}`);
+      await repo.update({ jobName: name, tick }, { finishedAt: new Date(), error: message.slice(0, 500) });
+    }
+    return true;
+  }
+
+  private schedule(job: ScheduledJob): void {
+    const handle = setInterval(() => void this.runTick(job.name).catch((e: unknown) => this.logger.error(String(e))), job.everySeconds * 1000);
+    handle.unref();
+    this.registry.addInterval(`job:${job.name}`, handle);
+  }
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { BadInputError, ConflictError, DomainError, NotFoundError } from '../common/errors.js';
+import { businessNumber } from '../common/numbers.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { Member } from '../customer/entities/member.entity.js';
+import { Product } from '../catalog/entities/product.entity.js';
+import { Order } from '../order/entities/order.entity.js';
+import { OrderLine } from '../order/entities/order-line.entity.js';
+import { OrderProcess } from '../order/order-process.service.js';
+import { OrderService } from '../order/order.service.js';
+import { Payment } from './entities/payment.entity.js';
+import { Refund } from './entities/refund.entity.js';
+import type { IncomingNotification, PaymentAction, PaymentConfirmation, PaymentProvider } from './payment-provider.js';
+
+export type ConfirmOutcome = 'paid' | 'already_paid' | 'refunded_late_payment';
+
+@Injectable()
+export class PaymentService {
+  private readonly logger = new Logger('Payments');
+  private readonly providers = new Map<string, PaymentProvider>();
+  private readonly tx: TransactionRunner;
+  private defaultProviderId = 'sandbox';
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly orders: OrderService,
+    private readonly process: OrderProcess,
+  ) {
+    this.tx = new TransactionRunner(ds);
+  }
+
+  registerProvider(provider: PaymentProvider, opts: { makeDefault?: boolean } = {}): void {
+    this.providers.set(provider.id, provider);
+    if (opts.makeDefault) this.defaultProviderId = provider.id;
+  }
+
+  provider(id: string): PaymentProvider {
+    const p = this.providers.get(id);
+    if (!p) throw new BadInputError('provider', `payment provider "${id}" is not available`, 'unknown_provider');
+    return p;
+  }
+
+  providerIds(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  /** Starts (or resumes) payment of a member's unpaid order. */
+  async start(member: Member, orderNo: string, providerId?: string): Promise<{ paymentNo: string; action: PaymentAction }> {
+    const order = await this.orders.forMember(member.id, orderNo);
+    if (order.status !== 'pending_payment') throw new ConflictError('not_payable', `order ${orderNo} is ${order.status} and cannot be paid`);
+    if (order.paymentDueAt && order.paymentDueAt.getTime() <= Date.now()) throw new ConflictError('payment_expired', `the time to pay order ${orderNo} is over`);
+    const provider = this.provider(providerId ?? this.defaultProviderId);
+    const repo = this.ds.getRepository(Payment);
+    let payment = await repo.findOneBy({ orderId: order.id, provider: provider.id, status: 'pending' });
+    if (!payment) {
+      payment = await repo.save(repo.create({ paymentNo: businessNumber('P'), orderId: order.id, provider: provider.id, amount: order.payableTotal, status: 'pending', providerTransactionId: null, succeededAt: null, expiresAt: order.paymentDueAt }));
+    }
+    const lines = await this.ds.getRepository(OrderLine).findBy({ orderId: order.id });
+    const description = lines.length === 1 ? lines[0].title : `${lines[0]?.title ?? '订单'} 等${lines.length}件商品`;
+    const action = await provider.createPayment({
+      paymentNo: payment.paymentNo, order, member, amount: payment.amount, description: description.slice(0, 120), expiresAt: order.paymentDueAt ?? new Date(Date.now() + 15 * 60_000),
+      notifyUrl: `${this.config.publicUrl}/payments/${provider.id}/notify`, returnUrl: `${this.config.publicUrl}/orders/${order.orderNo}`,
+    });
+    return { paymentNo: payment.paymentNo, action };
+  }
+
+  /** Verifies a provider notification and applies it. Forged or mismatched ones change nothing. */
+  async handleNotification(providerId: string, notification: IncomingNotification): Promise<ConfirmOutcome> {
+    const provider = this.provider(providerId);
+    const confirmation = await provider.parseNotification(notification);
+    return this.confirm(providerId, confirmation);
+  }
+
+  /**
+   * Marks the payment succeeded and its order paid, exactly once. The amount must match to the fen.
+   * A payment that arrives after its order was closed is refunded at once.
+   */
+  async confirm(providerId: string, c: PaymentConfirmation): Promise<ConfirmOutcome> {
+    if (!c.succeeded) return 'already_paid';
+    const outcome = await this.tx.run(async (tx) => {
+      const payment = await tx.manager.findOneBy(Payment, { paymentNo: c.paymentNo });
+      if (!payment || payment.provider !== providerId) throw new NotFoundError('payment', c.paymentNo);
+      if (payment.amount !== c.amount) {
+        this.logger.warn(`Payment ${c.paymentNo}: notified amount ${c.amount} ≠ expected ${payment.amount}; ignored`);
+        throw new DomainError(400, 'amount_mismatch', `notified amount ${c.amount} does not match payment amount ${payment.amount}`);
+      }
+      const claimed = await tx.manager.createQueryBuilder().update(Payment)
+        .set({ status: 'succeeded', providerTransactionId: c.providerTransactionId, succeededAt: new Date() })
+        .where('id = :id AND status IN (:...open)', { id: payment.id, open: ['pending', 'closed'] }).execute();
+      if (!claimed.affected) return 'already_paid' as const;
+      const order = await tx.manager.findOneByOrFail(Order, { id: payment.orderId });
+      if (order.status !== 'pending_payment') return 'refunded_late_payment' as const;
+      await this.process.transition(tx, order, 'paid', `payment:${providerId}`, { paidAt: new Date(), paidTotal: payment.amount }, payment.paymentNo);
+      const lines = await tx.manager.findBy(OrderLine, { orderId: order.id });
+      for (const l of lines) await tx.manager.increment(Product, { id: l.productId }, 'salesCount', l.quantity);
+      await this.process.eventBus.publish(tx, 'order.paid', { orderId: order.id, orderNo: order.orderNo, memberId: order.memberId, paidTotal: payment.amount, paymentNo: payment.paymentNo });
+      return 'paid' as const;
+    });
+    if (outcome === 'refunded_late_payment') await this.refundLatePayment(c.paymentNo);
+    return outcome;
+  }
+
+  /**
+   * Before an unpaid order is closed, ask its provider whether it was paid after all (a lost
+   * notification). Returns true when the order turned out to be paid.
+   */
+  async reconcileBeforeClose(order: Order): Promise<boolean> {
+    const pending = await this.ds.getRepository(Payment).findBy({ orderId: order.id, status: 'pending' });
+    for (const p of pending) {
+      const provider = this.providers.get(p.provider);
+      if (!provider) continue;
+      const found = await provider.queryPayment(p.paymentNo).catch(() => null);
+      if (found?.succeeded) {
+        await this.confirm(p.provider, found);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  async closeOpenPayments(orderId: number): Promise<void> {
+    const pending = await this.ds.getRepository(Payment).findBy({ orderId, status: 'pending' });
+    for (const p of pending) {
+      await this.providers.get(p.provider)?.closePayment(p.paymentNo).catch((e: unknown) => this.logger.warn(`closing ${p.paymentNo} at ${p.provider} failed: ${String(e)}`));
+      await this.ds.getRepository(Payment).update({ id: p.id, status: 'pending' }, { status: 'closed' });
+    }
+  }
+
+  /**
+   * Refunds a paid order in full (merchant decision). Stock returns when the goods never left.
+   * The after-sales flow (partial refunds per line) builds on this in the WeChat Pay issue.
+   */
+  async refundOrder(orderNo: string, actor: string, reason: string): Promise<Refund> {
+    const order = await this.orders.byNo(orderNo);
+    const payment = await this.ds.getRepository(Payment).findOneBy({ orderId: order.id, status: 'succeeded' });
+    if (!payment) throw new ConflictError('not_paid', `order ${orderNo} has no successful payment to refund`);
+    const amount = order.paidTotal - order.refundedTotal;
+    if (amount <= 0) throw new ConflictError('nothing_to_refund', `order ${orderNo} is already fully refunded`);
+    const refund = await this.tx.run(async (tx) => {
+      const fresh = await tx.manager.findOneByOrFail(Order, { id: order.id });
+      const returnStock = fresh.status === 'paid';
+      await this.process.transition(tx, fresh, 'refunded', actor, { refundedTotal: fresh.paidTotal }, reason);
+      if (returnStock) await this.orders.releaseStock(tx.manager, fresh.id);
+      const lines = await tx.manager.findBy(OrderLine, { orderId: fresh.id });
+      for (const l of lines) await tx.manager.update(OrderLine, { id: l.id }, { refundedTotal: l.payableTotal });
+      const r = await tx.manager.save(Refund, tx.manager.create(Refund, { refundNo: businessNumber('R'), orderId: fresh.id, paymentId: payment.id, amount, status: 'pending', reason, providerRefundId: null }));
+      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds: lines.map((l) => l.id) });
+      return r;
+    });
+    const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo: payment.paymentNo, providerTransactionId: payment.providerTransactionId, amount, totalAmount: payment.amount, reason });
+    await this.ds.getRepository(Refund).update({ id: refund.id }, { providerRefundId: result.providerRefundId, status: result.status });
+    return { ...refund, providerRefundId: result.providerRefundId, status: result.status };
+  }
+
+  async paymentByNo(paymentNo: string): Promise<Payment> {
+    const p = await this.ds.getRepository(Payment).findOneBy({ paymentNo });
+    if (!p) throw new NotFoundError('payment', paymentNo);
+    return p;
+  }
+
+  private async refundLatePayment(paymentNo: string): Promise<void> {
+    const payment = await this.paymentByNo(paymentNo);
+    this.logger.warn(`Payment ${paymentNo} arrived after its order closed; refunding ${payment.amount} fen`);
+    const refund = await this.ds.getRepository(Refund).save(this.ds.getRepository(Refund).create({ refundNo: businessNumber('R'), orderId: payment.orderId, paymentId: payment.id, amount: payment.amount, status: 'pending', reason: 'paid after order closed', providerRefundId: null }));
+    const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo, providerTransactionId: payment.providerTransactionId, amount: payment.amount, totalAmount: payment.amount, reason: 'paid after order closed' });
+    await this.ds.getRepository(Refund).update({ id: refund.id }, { providerRefundId: result.providerRefundId, status: result.status });
+  }
+}
