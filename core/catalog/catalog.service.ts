@@ -116,8 +116,8 @@ export class CatalogService {
       }
       const q = query.q?.trim();
       if (q) {
-        const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        qb.andWhere(new Brackets((b) => b.where("p.title LIKE :like ESCAPE '\\'", { like }).orWhere("p.subtitle LIKE :like ESCAPE '\\'", { like })));
+        const like = `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`; // "!" escapes LIKE wildcards the same way on SQLite and MySQL
+        qb.andWhere(new Brackets((b) => b.where("p.title LIKE :like ESCAPE '!'", { like }).orWhere("p.subtitle LIKE :like ESCAPE '!'", { like })));
       }
       switch (query.sort) {
         case 'price_asc': qb.orderBy('p.min_price', 'ASC'); break;

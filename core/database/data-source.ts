@@ -7,7 +7,19 @@ import { SnakeNamingStrategy } from './naming.strategy.js';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
 
-export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList): DataSourceOptions {
+/** MariaDB and MySQL speak the same SQL, but TypeORM reads MariaDB's schema correctly only as "mariadb". */
+async function mysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection(url);
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0]?.v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
+export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList, flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
   const common = {
     entities,
     synchronize: false,
@@ -18,7 +30,7 @@ export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList)
   if (db.kind === 'mysql') {
     return {
       ...common,
-      type: 'mysql',
+      type: flavour,
       url: db.url,
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
@@ -42,7 +54,7 @@ export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList)
 }
 
 export async function openDataSource(db: DatabaseConfig, entities: EntityList): Promise<DataSource> {
-  const ds = new DataSource(buildDataSourceOptions(db, entities));
+  const ds = new DataSource(buildDataSourceOptions(db, entities, db.kind === 'mysql' ? await mysqlFlavour(db.url) : 'mysql'));
   await ds.initialize();
   return ds;
 }

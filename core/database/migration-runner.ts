@@ -25,7 +25,7 @@ export class MigrationRunner {
 
   async run(groups: MigrationGroup[]): Promise<string[]> {
     const qr = this.dataSource.createQueryRunner();
-    const isMysql = this.dataSource.options.type === 'mysql';
+    const isMysql = this.dataSource.options.type !== 'better-sqlite3';
     const applied: string[] = [];
     try {
       await qr.connect();
@@ -93,7 +93,7 @@ export class MigrationRunner {
   }
 
   private async ensureHistoryTable(qr: QueryRunner): Promise<void> {
-    const isMysql = this.dataSource.options.type === 'mysql';
+    const isMysql = this.dataSource.options.type !== 'better-sqlite3';
     const id = isMysql ? 'id INT AUTO_INCREMENT PRIMARY KEY' : 'id INTEGER PRIMARY KEY AUTOINCREMENT';
     await qr.query(
       `CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (${id}, group_name VARCHAR(64) NOT NULL, name VARCHAR(160) NOT NULL, applied_at VARCHAR(19) NOT NULL, UNIQUE (group_name, name))`,

@@ -1,15 +1,26 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+export interface TxContext {
+  manager: EntityManager;
+  afterCommit(fn: () => void | Promise<void>): void;
+}
 
 /**
- * Runs a unit of work in one database transaction.
- *
- * TypeORM's SQLite driver shares a single connection, so two concurrent transactions would
- * interleave on it. On SQLite we queue them; MySQL gives every transaction its own pooled connection.
- * After the transaction commits, callbacks registered with `afterCommit` run (used to dispatch events).
+ * SQLite allows one writer per file. TypeORM's SQLite driver shares a single connection per
+ * DataSource, so two transactions on it would interleave. We therefore queue SQLite transactions
+ * per database file (process-wide, so two app instances in one process — as in tests — queue too)
+ * and open them with BEGIN IMMEDIATE, so that across processes a writer waits for the lock
+ * (busy_timeout) instead of failing when it upgrades a read transaction.
+ */
+const sqliteQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs a unit of work in one database transaction. After the transaction commits, callbacks
+ * registered with `afterCommit` run (used to dispatch events); they never run after a rollback.
+ * On MySQL a deadlock victim is retried from the start (the work must be safe to re-run: it is,
+ * because nothing it did was committed).
  */
 export class TransactionRunner {
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
-
   constructor(readonly dataSource: DataSource) {}
 
   get isSqlite(): boolean {
@@ -17,17 +28,21 @@ export class TransactionRunner {
   }
 
   async run<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.execute(work);
-    const next = this.sqliteQueue.then(() => this.execute(work));
-    this.sqliteQueue = next.catch(() => undefined);
+    if (!this.isSqlite) return this.runMysql(work);
+    const key = String(this.dataSource.options.database);
+    const previous = sqliteQueues.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.runSqlite(work));
+    sqliteQueues.set(key, next.catch(() => undefined));
     return next;
   }
 
-  private async execute<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
-    // MySQL may pick this transaction as a deadlock victim; the work is safe to run again from the start.
+  private async runMysql<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const callbacks: Array<() => void | Promise<void>> = [];
       try {
-        return await this.executeOnce(work);
+        const result = await this.dataSource.transaction(async (manager) => work({ manager, afterCommit: (fn) => callbacks.push(fn) }));
+        await runCallbacks(callbacks);
+        return result;
       } catch (err) {
         const errno = (err as { driverError?: { errno?: number } }).driverError?.errno;
         if (attempt >= 4 || (errno !== 1213 && errno !== 1205)) throw err;
@@ -36,25 +51,40 @@ export class TransactionRunner {
     }
   }
 
-  private async executeOnce<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
-    const afterCommit: Array<() => void | Promise<void>> = [];
-    const result = await this.dataSource.transaction(async (manager) =>
-      work({ manager, afterCommit: (fn) => afterCommit.push(fn) }),
-    );
-    for (const fn of afterCommit) {
-      try {
-        await fn();
-      } catch {
-        // after-commit work is best effort; durable work (events) has its own retry path
-      }
+  private async runSqlite<T>(work: (tx: TxContext) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner();
+    const callbacks: Array<() => void | Promise<void>> = [];
+    await qr.query('BEGIN IMMEDIATE');
+    markTransaction(qr, true);
+    let result: T;
+    try {
+      result = await work({ manager: qr.manager, afterCommit: (fn) => callbacks.push(fn) });
+      await qr.query('COMMIT');
+    } catch (err) {
+      await qr.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      markTransaction(qr, false);
+      await qr.release();
     }
+    await runCallbacks(callbacks);
     return result;
   }
 }
 
-export interface TxContext {
-  manager: EntityManager;
-  afterCommit(fn: () => void | Promise<void>): void;
+/** Tells TypeORM a transaction is open, so save() does not open a nested one. */
+function markTransaction(qr: QueryRunner, active: boolean): void {
+  (qr as unknown as { isTransactionActive: boolean }).isTransactionActive = active;
+}
+
+async function runCallbacks(callbacks: Array<() => void | Promise<void>>): Promise<void> {
+  for (const fn of callbacks) {
+    try {
+      await fn();
+    } catch {
+      // after-commit work is best effort; durable work (event deliveries) has its own retry path
+    }
+  }
 }
 
 /** Rows changed by an UPDATE, on both drivers. */

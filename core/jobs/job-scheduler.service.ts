@@ -61,11 +61,10 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     if (!job) throw new Error(`Unknown job "${name}"`);
     const tick = String(Math.floor(at.getTime() / (job.everySeconds * 1000)));
     const repo = this.dataSource.getRepository(JobRun);
-    try {
-      await repo.insert({ jobName: name, tick, instanceId: this.instanceId, finishedAt: null, error: null });
-    } catch {
-      return false; // unique (job_name, tick): someone else has this tick
-    }
+    // unique (job_name, tick): the instance whose row goes in owns the tick
+    await repo.createQueryBuilder().insert().into(JobRun).values({ jobName: name, tick, instanceId: this.instanceId, finishedAt: null, error: null }).orIgnore().updateEntity(false).execute();
+    const owner = await repo.findOneBy({ jobName: name, tick });
+    if (owner?.instanceId !== this.instanceId) return false;
     try {
       await job.run();
       await repo.update({ jobName: name, tick }, { finishedAt: new Date() });
