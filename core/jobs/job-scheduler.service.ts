@@ -43,6 +43,9 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
+    if (!this.jobs.has('core:prune-job-runs')) {
+      this.register({ name: 'core:prune-job-runs', everySeconds: 3600, run: () => this.pruneRuns().then(() => undefined) });
+    }
     if (!this.config.jobsEnabled) return;
     this.started = true;
     for (const job of this.jobs.values()) this.schedule(job);
@@ -74,6 +77,12 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
       await repo.update({ jobName: name, tick }, { finishedAt: new Date(), error: message.slice(0, 500) });
     }
     return true;
+  }
+
+  /** Tick rows only matter while a tick is current; keep a week for diagnosis. */
+  async pruneRuns(olderThanMs = 7 * 86_400_000): Promise<number> {
+    const res = await this.dataSource.getRepository(JobRun).createQueryBuilder().delete().where('created_at < :cutoff', { cutoff: new Date(Date.now() - olderThanMs) }).execute();
+    return res.affected ?? 0;
   }
 
   private schedule(job: ScheduledJob): void {
