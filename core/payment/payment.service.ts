@@ -7,6 +7,7 @@ import { businessNumber } from '../common/numbers.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { Member } from '../customer/entities/member.entity.js';
 import { Product } from '../catalog/entities/product.entity.js';
+import { ProductVariant } from '../catalog/entities/product-variant.entity.js';
 import { Order } from '../order/entities/order.entity.js';
 import { OrderLine } from '../order/entities/order-line.entity.js';
 import { OrderProcess } from '../order/order-process.service.js';
@@ -130,28 +131,52 @@ export class PaymentService {
     }
   }
 
-  /**
-   * Refunds a paid order in full (merchant decision). Stock returns when the goods never left.
-   * The after-sales flow (partial refunds per line) builds on this in the WeChat Pay issue.
-   */
+  /** Refunds a paid order in full (merchant decision). Stock returns when the goods never left. */
   async refundOrder(orderNo: string, actor: string, reason: string): Promise<Refund> {
+    const order = await this.orders.byNo(orderNo);
+    const open = (await this.ds.getRepository(OrderLine).findBy({ orderId: order.id })).filter((l) => l.refundedTotal < l.payableTotal);
+    if (!open.length) throw new ConflictError('nothing_to_refund', `order ${orderNo} is already fully refunded`);
+    return this.refundLines(orderNo, open.map((l) => l.id), actor, reason);
+  }
+
+  /**
+   * Refunds whole order lines (what each line paid after discounts). When every line is refunded the
+   * order becomes `refunded` and shipping is refunded too; otherwise it keeps its status. Stock of the
+   * refunded lines returns when the order had not shipped. Publishes order.refunded with the line ids,
+   * so plugins (distribution) reverse exactly those lines. The after-sales flow builds on this.
+   */
+  async refundLines(orderNo: string, lineIds: number[], actor: string, reason: string): Promise<Refund> {
+    if (!lineIds.length) throw new BadInputError('lineIds', 'choose at least one order line to refund');
     const order = await this.orders.byNo(orderNo);
     const payment = await this.ds.getRepository(Payment).findOneBy({ orderId: order.id, status: 'succeeded' });
     if (!payment) throw new ConflictError('not_paid', `order ${orderNo} has no successful payment to refund`);
-    const amount = order.paidTotal - order.refundedTotal;
-    if (amount <= 0) throw new ConflictError('nothing_to_refund', `order ${orderNo} is already fully refunded`);
     const refund = await this.tx.run(async (tx) => {
       const fresh = await tx.manager.findOneByOrFail(Order, { id: order.id });
-      const returnStock = fresh.status === 'paid';
-      await this.process.transition(tx, fresh, 'refunded', actor, { refundedTotal: fresh.paidTotal }, reason);
-      if (returnStock) await this.orders.releaseStock(tx.manager, fresh.id);
-      const lines = await tx.manager.findBy(OrderLine, { orderId: fresh.id });
-      for (const l of lines) await tx.manager.update(OrderLine, { id: l.id }, { refundedTotal: l.payableTotal });
+      if (!['paid', 'shipped', 'completed'].includes(fresh.status)) throw new ConflictError('not_refundable', `order ${orderNo} is ${fresh.status} and cannot be refunded`);
+      const all = await tx.manager.findBy(OrderLine, { orderId: fresh.id });
+      const chosen = lineIds.map((id) => {
+        const line = all.find((l) => l.id === id);
+        if (!line) throw new NotFoundError('order_line', id, 'lineIds');
+        if (line.refundedTotal >= line.payableTotal) throw new ConflictError('line_already_refunded', `line ${id} (${line.title}) is already refunded`, 'lineIds');
+        return line;
+      });
+      const rest = all.filter((l) => !lineIds.includes(l.id) && l.refundedTotal < l.payableTotal);
+      const full = rest.length === 0;
+      let amount = chosen.reduce((sum, l) => sum + (l.payableTotal - l.refundedTotal), 0);
+      if (full) amount = fresh.paidTotal - fresh.refundedTotal; // the last lines take the shipping fee with them
+      if (amount <= 0 || fresh.refundedTotal + amount > fresh.paidTotal) throw new ConflictError('refund_exceeds_payment', `refund of ${amount} fen would exceed what was paid`);
+      for (const l of chosen) await tx.manager.update(OrderLine, { id: l.id }, { refundedTotal: l.payableTotal });
+      if (fresh.status === 'paid') {
+        for (const l of chosen) await tx.manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(l.quantity)}` }).where('id = :id', { id: l.variantId }).execute();
+      }
+      const claimed = await tx.manager.createQueryBuilder().update(Order).set({ refundedTotal: () => `refunded_total + ${Number(amount)}` }).where('id = :id AND refunded_total = :before', { id: fresh.id, before: fresh.refundedTotal }).execute();
+      if (!claimed.affected) throw new ConflictError('order_changed', `order ${orderNo} was changed meanwhile; reload and try again`);
+      if (full) await this.process.transition(tx, fresh, 'refunded', actor, {}, reason);
       const r = await tx.manager.save(Refund, tx.manager.create(Refund, { refundNo: businessNumber('R'), orderId: fresh.id, paymentId: payment.id, amount, status: 'pending', reason, providerRefundId: null }));
-      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds: lines.map((l) => l.id) });
+      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds });
       return r;
     });
-    const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo: payment.paymentNo, providerTransactionId: payment.providerTransactionId, amount, totalAmount: payment.amount, reason });
+    const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo: payment.paymentNo, providerTransactionId: payment.providerTransactionId, amount: refund.amount, totalAmount: payment.amount, reason });
     await this.ds.getRepository(Refund).update({ id: refund.id }, { providerRefundId: result.providerRefundId, status: result.status });
     return { ...refund, providerRefundId: result.providerRefundId, status: result.status };
   }
