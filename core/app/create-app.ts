@@ -15,6 +15,8 @@ import { createValidationPipe } from '../common/validation.js';
 import { AppModule } from './app.module.js';
 import { AdminUsersService } from '../admin/admin-users.service.js';
 import { registerHttpGuards } from './http-guards.js';
+import { loadPlugins, pluginEntities, pluginMigrationGroups } from '../plugin/plugin-loader.js';
+import { PluginHostModule } from '../plugin/plugin-host.module.js';
 
 export interface CreateAppOptions {
   config?: AppConfig;
@@ -44,11 +46,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<MallApp
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? logLevels(config.logLevel);
   if (logger) Logger.overrideLogger(logger);
-  const dataSource = await openDataSource(config.database, [...CORE_ENTITIES]);
+  // Plugins are resolved before the database opens: their entities join the DataSource and their
+  // migrations run after core's, in dependency order. Any plugin problem stops start-up here.
+  const plugins = await loadPlugins(config);
+  const dataSource = await openDataSource(config.database, [...CORE_ENTITIES, ...pluginEntities(plugins)]);
   try {
-    if (config.migrationsRun) await new MigrationRunner(dataSource).run(coreMigrationGroups());
+    if (config.migrationsRun) await new MigrationRunner(dataSource).run([...coreMigrationGroups(), ...pluginMigrationGroups(plugins)]);
     const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true, routerOptions: { maxParamLength: 200 } });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, dataSource }), adapter, { logger, rawBody: true, abortOnError: false });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, dataSource, pluginModules: PluginHostModule.modulesFor(plugins) }), adapter, { logger, rawBody: true, abortOnError: false });
     await app.register(fastifyCookie as never);
     registerHttpGuards(app);
     app.useGlobalPipes(createValidationPipe());

@@ -27,9 +27,13 @@ export interface AppConfig {
   themeName: string;
   /** Comma-separated plugin ids to enable; undefined means "use mall.config.json or none". */
   plugins?: string[];
+  /** Folder holding one sub-folder per installed plugin (PLUGINS_DIR); relative paths resolve from the project root. */
+  pluginsDir: string;
   configFile: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   sandboxEnabled: boolean;
+  /** Folder served at /media (uploads, demo images); relative paths resolve from the working directory. */
+  mediaDir: string;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +113,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`ADMIN_EMAIL="${adminEmail}" is not an e-mail address`);
   if (adminPassword !== undefined && adminPassword.length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
   if ((adminEmail === undefined) !== (adminPassword === undefined)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  const mediaDir = (env.MEDIA_DIR ?? '').trim() || './data/media';
+  if (mediaDir.includes('\0') || /^[a-z][a-z0-9+.-]*:\/\//i.test(mediaDir)) problems.push(`MEDIA_DIR="${mediaDir}" must be a folder path, e.g. ./data/media`);
   const plugins = env.PLUGINS === undefined ? undefined : env.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean);
 
   const config: AppConfig = {
@@ -128,9 +134,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     defaultLocale: locale === 'en' ? 'en' : 'zh-CN',
     themeName: (env.THEME ?? '').trim() || 'default',
     plugins,
+    pluginsDir: (env.PLUGINS_DIR ?? '').trim() || 'plugins',
     configFile: (env.MALL_CONFIG ?? '').trim() || './mall.config.json',
     logLevel: logLevel as AppConfig['logLevel'],
     sandboxEnabled: parseBool(env, 'SANDBOX', true, problems),
+    mediaDir,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
