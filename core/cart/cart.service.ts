@@ -98,10 +98,13 @@ export class CartService {
     return this.view(memberId);
   }
 
-  /** The selected, available lines: what checkout buys when no explicit items are given. */
+  /**
+   * The selected lines that can be bought (listed, active, enough stock): what checkout buys when no
+   * explicit items are given. Problem lines stay in the cart, shown with their problem.
+   */
   async selectedItems(memberId: number): Promise<Array<{ variantId: number; quantity: number }>> {
-    const items = await this.ds.getRepository(CartItem).find({ where: { memberId, selected: true }, order: { id: 'ASC' } });
-    return items.map((i) => ({ variantId: i.variantId, quantity: i.quantity }));
+    const cart = await this.view(memberId);
+    return [...cart.lines].reverse().filter((l) => l.selected && l.available).map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
   }
 
   private async sellableVariant(variantId: number): Promise<ProductVariant> {

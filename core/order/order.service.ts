@@ -80,6 +80,11 @@ export class OrderService {
   async preview(memberId: number, req: CheckoutRequest): Promise<CheckoutPreview> {
     const items = await this.resolveItems(memberId, req);
     const result = await this.priceItems(this.ds.manager, memberId, items, req.options ?? {}, false);
+    const variants = await this.ds.getRepository(ProductVariant).findBy({ id: In(result.lines.map((l) => l.variantId)) });
+    for (const l of result.lines) {
+      const stock = variants.find((v) => v.id === l.variantId)?.stock ?? 0;
+      if (stock < l.quantity) throw new ConflictError('insufficient_stock', `${l.title}${l.specText ? ` (${l.specText})` : ''}: only ${stock} left in stock`, `items.${l.index}.quantity`);
+    }
     return this.previewView(result);
   }
 

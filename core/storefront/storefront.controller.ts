@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MemberSession } from '../auth/member-session.js';
+import { DomainError } from '../common/errors.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { ProductSearchQuery } from '../catalog/dto/product.dto.js';
 import { CartService } from '../cart/cart.service.js';
@@ -76,12 +77,15 @@ export class StorefrontController {
     const addresses = await this.members.addresses(member.id);
     let preview = null;
     let problem: string | null = null;
+    let problemCode: string | null = null;
     try {
       preview = await this.orders.preview(member.id, { items });
     } catch (err) {
-      problem = (err as Error).message;
+      if (!(err instanceof DomainError)) throw err;
+      problem = err.message;
+      problemCode = err.code;
     }
-    await this.theme.renderPage(req, reply, ['checkout'], { preview, problem, addresses, items: items ?? null, defaultAddress: addresses.find((a) => a.isDefault) ?? addresses[0] ?? null });
+    await this.theme.renderPage(req, reply, ['checkout'], { preview, problem, problemCode, addresses, items: items ?? null, defaultAddress: addresses.find((a) => a.isDefault) ?? addresses[0] ?? null });
   }
 
   @Get('orders')

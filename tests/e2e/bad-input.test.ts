@@ -87,6 +87,22 @@ describe('bad input gets a clear 4xx and leaves no partial data', () => {
     assert.deepEqual(await counts(), before);
     const cart = await alice.agent.post('/api/v1/cart/items').send({ variantId, quantity: 4 }).expect(409);
     assert.equal(cart.body.code, 'insufficient_stock');
+    const preview = await alice.agent.post('/api/v1/checkout/preview').send({ items: [{ variantId, quantity: 4 }] }).expect(409);
+    assert.equal(preview.body.field, 'items.0.quantity', 'the preview says so before the order is submitted');
+  });
+
+  it('checkout from the cart skips selected lines that cannot be bought', async () => {
+    const soldOut = await createProduct(t, { variants: [{ specValues: [], price: 1000, stock: 1 }] });
+    const fine = await createProduct(t, { variants: [{ specValues: [], price: 1000, stock: 5 }] });
+    const carol = await t.signIn('Carol');
+    const carolAddress = await addAddress(carol);
+    await carol.agent.post('/api/v1/cart/items').send({ variantId: soldOut.variantIds[0], quantity: 1 }).expect(201);
+    await carol.agent.post('/api/v1/cart/items').send({ variantId: fine.variantIds[0], quantity: 2 }).expect(201);
+    await alice.agent.post('/api/v1/orders').send({ addressId, items: [{ variantId: soldOut.variantIds[0], quantity: 1 }] }).expect(201);
+    const placed = await carol.agent.post('/api/v1/orders').send({ addressId: carolAddress }).expect(201);
+    assert.deepEqual(placed.body.lines.map((l: { variantId: number }) => l.variantId), [fine.variantIds[0]]);
+    const cart = await carol.agent.get('/api/v1/cart').expect(200);
+    assert.deepEqual(cart.body.lines.map((l: { problem: string }) => l.problem), ['out_of_stock'], 'the sold-out line stays in the cart with its problem');
   });
 
   it('signed-out requests get 401, forged cookies too', async () => {
