@@ -79,8 +79,8 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     return true;
   }
 
-  /** Tick rows only matter while a tick is current; keep a week for diagnosis. */
-  async pruneRuns(olderThanMs = 7 * 86_400_000): Promise<number> {
+  /** Tick rows only matter while a tick is current; keep two days for diagnosis (a 5 s job writes ~17,000 a day). */
+  async pruneRuns(olderThanMs = 2 * 86_400_000): Promise<number> {
     const res = await this.dataSource.getRepository(JobRun).createQueryBuilder().delete().where('created_at < :cutoff', { cutoff: new Date(Date.now() - olderThanMs) }).execute();
     return res.affected ?? 0;
   }

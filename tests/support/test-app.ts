@@ -45,6 +45,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     JOBS_ENABLED: 'false',
     PUBLIC_URL: 'http://mall.test',
     CATALOG_CACHE_MS: '0',
+    // a stray ./mall.config.json in the working copy must not change what tests run
+    MALL_CONFIG: '/nonexistent/mall.config.json',
     ...options.env,
   });
   config.database = db;
