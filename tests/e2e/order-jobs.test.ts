@@ -76,4 +76,12 @@ describe('order timeout jobs', () => {
     assert.equal(await t.get(JobScheduler).runTick('test:count', new Date(at.getTime() + 60_000)), true, 'the next tick runs again');
     assert.equal(runs, 2);
   });
+
+  it('old tick rows are pruned, recent ones kept', async () => {
+    const scheduler = t.get(JobScheduler);
+    await t.ds.query(`UPDATE job_run SET created_at = ? WHERE job_name = ?`, [new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 19).replace('T', ' '), 'test:count']);
+    await scheduler.runTick('test:count', new Date(Date.now() + 120_000));
+    assert.equal(await scheduler.pruneRuns(), 2);
+    assert.equal(await t.ds.query(`SELECT COUNT(*) AS n FROM job_run WHERE job_name = 'test:count'`).then((r: Array<{ n: number | string }>) => Number(r[0].n)), 1);
+  });
 });
