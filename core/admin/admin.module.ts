@@ -23,6 +23,6 @@ import { AdminApiController, AdminSessionApiController } from './admin-api.contr
   imports: [CatalogModule, OrderModule, PaymentModule],
   controllers: [AdminAuthController, AdminSessionApiController, AdminApiController, AdminPagesController],
   providers: [AdminUsersService, AdminSession, AdminGuard, AdminViews, AdminHtmlFilter, AdminShopService, LoginThrottle],
-  exports: [AdminUsersService, AdminSession, AdminGuard, AdminViews],
+  exports: [AdminUsersService, AdminSession, AdminGuard, AdminViews, AdminHtmlFilter],
 })
 export class AdminModule {}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { collectFiles, findInChain, loadChain, type ThemeLayer } from './theme-chain.js';
 import { coreHelpers, type HelperMap } from './helpers.js';
@@ -16,6 +16,8 @@ export interface RenderInput {
   /** Prepared slot data for this page. */
   slots?: Map<SlotContribution, Record<string, unknown>>;
   layout?: string;
+  /** A template file used when the theme has none of `templates` (a plugin's own page template). */
+  fallbackFile?: string;
 }
 
 type Template = Handlebars.TemplateDelegate;
@@ -61,10 +63,11 @@ export class ThemeEngine {
 
   render(input: RenderInput): string {
     const name = input.templates.find((t) => this.hasTemplate(t));
-    if (!name) throw new Error(`theme "${this.name}" has none of the templates ${input.templates.join(', ')}`);
-    const root = { ...input.data, theme: { name: this.name, settings: this.settings }, locale: input.locale, page: name };
+    const page = name ? this.template(`templates/${name}.hbs`) : input.fallbackFile ? this.fileTemplate(input.fallbackFile) : null;
+    if (!page) throw new Error(`theme "${this.name}" has none of the templates ${input.templates.join(', ')}`);
+    const root = { ...input.data, theme: { name: this.name, settings: this.settings }, locale: input.locale, page: name ?? input.templates[0] };
     const runtime = { data: { locale: input.locale, slots: input.slots ?? new Map(), root } };
-    const body = this.template(`templates/${name}.hbs`)!(root, runtime);
+    const body = page(root, runtime);
     const layout = this.template(`layouts/${input.layout ?? 'main'}.hbs`);
     return layout ? layout({ ...root, body: new Handlebars.SafeString(body) }, runtime) : body;
   }
@@ -88,6 +91,13 @@ export class ThemeEngine {
   assetFile(path: string): string | null {
     if (path.includes('..')) return null;
     return findInChain(this.chain, `assets/${path}`)?.file ?? null;
+  }
+
+  /** A template outside the theme (a plugin's page), compiled once with this theme's helpers and partials. */
+  private fileTemplate(file: string): Template | null {
+    const key = `file:${file}`;
+    if (!this.compiled.has(key)) this.compiled.set(key, existsSync(file) ? this.hb.compile(readFileSync(file, 'utf8')) : null);
+    return this.compiled.get(key) ?? null;
   }
 
   private template(rel: string): Template | null {
@@ -119,7 +129,9 @@ export class ThemeEngine {
           tpl = engine.hb.compile(c.template);
           engine.slotTemplates.set(c, tpl);
         }
-        parts.push(`<div class="slot slot-${Handlebars.escapeExpression(c.pluginId)}">${tpl({ ...data.root, ...(this as object), slot: prepared }, { data: options.data })}</div>`);
+        const html = tpl({ ...data.root, ...(this as object), slot: prepared }, { data: options.data });
+        // a <div> is not allowed in <head>: the browser would move the plugin's tags into the body
+        parts.push(slotName === 'head' ? html : `<div class="slot slot-${Handlebars.escapeExpression(c.pluginId)}">${html}</div>`);
       }
       return new Handlebars.SafeString(parts.join(''));
     });

@@ -9,7 +9,7 @@ import { Setting } from '../settings/entities/setting.entity.js';
 import { MemberSession } from '../auth/member-session.js';
 import { ThemeEngine, LOCALES, type Locale } from './theme-engine.js';
 import { SlotRegistry } from './slot-registry.js';
-import { readManifest } from './theme-chain.js';
+import { checkTheme, pluginsFromHelpers, ThemeInvalidError } from './theme-checker.js';
 
 const ACTIVE_THEME_KEY = 'theme.active';
 const settingsKey = (theme: string) => `theme.settings.${theme}`;
@@ -75,9 +75,10 @@ export class ThemeService {
     return new ThemeEngine(this.themesDir, name, settings, () => this.slots.all(), this.pluginHelpers);
   }
 
-  /** Saves the active theme (callers validate it with the theme checker first). */
+  /** Saves the active theme after running the theme checker: a theme with errors is refused (409 theme_invalid, with the report). */
   async setActive(name: string, settings?: Record<string, unknown>): Promise<void> {
-    readManifest(`${this.themesDir}/${name}`);
+    const report = checkTheme({ themesDir: this.themesDir, name, plugins: pluginsFromHelpers(this.helperNames()), extraSlots: [...new Set(this.slots.all().map((c) => c.slot))] });
+    if (!report.ok) throw new ThemeInvalidError(report);
     await this.upsert(ACTIVE_THEME_KEY, JSON.stringify(name));
     if (settings) await this.upsert(settingsKey(name), JSON.stringify(settings));
     this.checkedAt = 0;
@@ -95,7 +96,7 @@ export class ThemeService {
   }
 
   /** Renders a storefront page with the layout, the member and prepared slots. */
-  async renderPage(req: FastifyRequest, reply: FastifyReply, templates: string[], data: Record<string, unknown>, status = 200): Promise<void> {
+  async renderPage(req: FastifyRequest, reply: FastifyReply, templates: string[], data: Record<string, unknown>, status = 200, options: { fallbackFile?: string } = {}): Promise<void> {
     const engine = await this.active();
     const locale = this.locale(req);
     const member = await this.session.current(req);
@@ -104,10 +105,30 @@ export class ThemeService {
     const page = templates[templates.length - 1];
     const slots = await this.slots.prepare({ page, memberId: member?.id ?? null, locale, data });
     const html = engine.render({
-      templates, locale, slots,
+      templates, locale, slots, fallbackFile: options.fallbackFile,
       data: { ...data, member: member ? { id: member.id, nickname: member.nickname, avatarUrl: member.avatarUrl } : null, path: req.url, sandbox: this.config.sandboxEnabled },
     });
     void reply.status(status).header('content-type', 'text/html; charset=utf-8').send(html);
+  }
+
+  /**
+   * The storefront error page, rendered synchronously (for HttpExceptionFilter.renderHtmlError) with
+   * the last loaded theme; a minimal plain page when no theme has been loaded yet or rendering fails.
+   */
+  renderError(req: FastifyRequest, body: { statusCode: number; code: string; message: string }): string {
+    if (this.engine) {
+      try {
+        return this.engine.render({
+          templates: ['error'], locale: this.locale(req),
+          data: { statusCode: body.statusCode, code: body.code, message: body.message, member: null, path: req.url, sandbox: this.config.sandboxEnabled },
+        });
+      } catch (err) {
+        this.logger.error(`error page failed to render: ${(err as Error).message}`);
+      }
+    }
+    const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(body.statusCode)}</title></head>`
+      + `<body style="font-family:sans-serif;text-align:center;padding:20vh 24px;color:#323233"><h1 style="font-size:20px">${esc(body.statusCode)}</h1><p>${esc(body.message)}</p><p><a href="/">首页 / Home</a></p></body></html>`;
   }
 
   private async upsert(key: string, value: string): Promise<void> {
