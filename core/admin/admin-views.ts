@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { fromRoot } from '../common/paths.js';
 import { coreHelpers } from '../theme/helpers.js';
 import type { AdminUser } from './entities/admin-user.entity.js';
+import { flattenLocale } from '../i18n/flatten-locale.js';
 
 export type AdminLocale = 'zh-CN' | 'en';
 export const ADMIN_LOCALES: AdminLocale[] = ['zh-CN', 'en'];
@@ -50,7 +51,7 @@ export class AdminViews {
   private readonly extraNav: AdminNavItem[] = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    for (const locale of ADMIN_LOCALES) this.strings.set(locale, flatten(JSON.parse(readFileSync(join(ADMIN_DIR, 'locales', `${locale}.json`), 'utf8')) as Record<string, unknown>));
+    for (const locale of ADMIN_LOCALES) this.strings.set(locale, flattenLocale(JSON.parse(readFileSync(join(ADMIN_DIR, 'locales', `${locale}.json`), 'utf8')) as Record<string, unknown>));
     for (const [k, fn] of Object.entries(coreHelpers())) this.hb.registerHelper(k, fn);
     const views = this;
     this.hb.registerHelper('t', function (key: unknown, ...rest: unknown[]) {
@@ -170,12 +171,3 @@ function flashKey(v: unknown): string {
   return typeof v === 'string' && /^[a-z_]{1,32}$/.test(v) ? `flash.${v}` : '';
 }
 
-function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object') Object.assign(out, flatten(v as Record<string, unknown>, key));
-    else out[key] = String(v);
-  }
-  return out;
-}

@@ -28,3 +28,4 @@ export { EventBus } from '../events/event-bus.service.js';
 export { DomainError, BadInputError, ConflictError, NotFoundError, ForbiddenError, UnauthorizedError } from '../common/errors.js';
 export { MemberGuard, MemberSession, CurrentMember } from '../auth/member-session.js';
 export { formatFen, percentOf, parseYuan, allocateProportionally } from '../common/money.js';
+export { flattenLocale } from '../i18n/flatten-locale.js';

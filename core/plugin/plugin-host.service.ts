@@ -15,6 +15,7 @@ import type { SlotDataLoader } from './plugin-contract.js';
 import { PluginAdminViews } from './plugin-admin.views.js';
 import { PluginLoadError, type LoadedPlugin } from './plugin-loader.js';
 import { PluginRegistry } from './plugin-registry.js';
+import { flattenLocale } from '../i18n/flatten-locale.js';
 
 /**
  * Registers what each running plugin declares with the core registries, in dependency order, when
@@ -132,7 +133,7 @@ export class PluginHost implements OnModuleInit {
     const tables: Record<string, Record<string, string>> = {};
     for (const locale of ['zh-CN', 'en']) {
       const file = join(p.dir, 'locales', `${locale}.json`);
-      if (existsSync(file)) tables[locale] = flatten(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+      if (existsSync(file)) tables[locale] = flattenLocale(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
     }
     if (!Object.keys(tables).length) return null;
     return (key: unknown, ...rest: unknown[]) => {
@@ -145,15 +146,6 @@ export class PluginHost implements OnModuleInit {
   }
 }
 
-function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object') Object.assign(out, flatten(v as Record<string, unknown>, key));
-    else out[key] = String(v);
-  }
-  return out;
-}
 
 /**
  * Renders a plugin's storefront page through the active theme: the theme's

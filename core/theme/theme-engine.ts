@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { collectFiles, findInChain, loadChain, type ThemeLayer } from './theme-chain.js';
 import { coreHelpers, type HelperMap } from './helpers.js';
 import type { SlotContribution } from './slot-registry.js';
+import { flattenLocale } from '../i18n/flatten-locale.js';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -138,12 +139,3 @@ export class ThemeEngine {
   }
 }
 
-function flattenLocale(obj: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object') Object.assign(out, flattenLocale(v as Record<string, unknown>, key));
-    else out[key] = String(v);
-  }
-  return out;
-}
