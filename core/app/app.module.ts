@@ -13,6 +13,7 @@ import { ThemeModule } from '../theme/theme.module.js';
 import { StorefrontModule } from '../storefront/storefront.module.js';
 import { AdminModule } from '../admin/admin.module.js';
 import { HealthController } from '../health/health.controller.js';
+import { MediaModule } from '../media/media.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -33,7 +34,7 @@ export class AppModule {
           dataSourceFactory: async () => options.dataSource,
         }),
         ScheduleModule.forRoot(),
-        CatalogModule, CustomerModule, CartModule, OrderModule, PaymentModule, ThemeModule, StorefrontModule, AdminModule,
+        CatalogModule, CustomerModule, CartModule, OrderModule, PaymentModule, ThemeModule, StorefrontModule, AdminModule, MediaModule,
         ...(options.pluginModules ?? []),
       ],
       controllers: [HealthController],
