@@ -34,6 +34,8 @@ function keptSecret(file, make) {
 
 const env = { ...process.env };
 env.SEED_DEMO ??= 'true';
+// the demo shows the marketing and distribution plugins; PLUGINS= (empty) starts the bare core
+env.PLUGINS ??= 'spend-and-save,coupons,distribution,distribution-single,group-buy';
 env.DATABASE_URL ||= './data/mall.sqlite';
 const sqliteFile = /^(mysql|mariadb):\/\//i.test(env.DATABASE_URL) ? null : resolve(root, env.DATABASE_URL.replace(/^(sqlite|file):\/\//i, ''));
 const databaseExisted = sqliteFile ? existsSync(sqliteFile) : true;
