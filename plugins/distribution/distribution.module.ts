@@ -17,6 +17,7 @@ import { PluginSettingsSource } from './services/plugin-settings.source.js';
 import { ReferralBindingService } from './services/referral-binding.service.js';
 import { DistributionSettingsSource } from './services/settings.provider.js';
 import { WithdrawalService } from './services/withdrawal.service.js';
+import { REFERRAL_PORT, ReferralPort } from './services/referral-port.js';
 import { PosterService } from './services/poster.service.js';
 import { ShopViewService } from './services/shop-view.service.js';
 import { DistributionAdminModule } from './admin/distribution-admin.module.js';
@@ -33,8 +34,8 @@ const STOREFRONT = [ShopViewService, PosterService, MemberMenuLoader, ProductSha
 @Module({
   imports: [DistributionAdminModule],
   controllers: [DistributionApiController, DistributionPagesController],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: ReferralInterceptor }, ...SERVICES, { provide: DistributionSettingsSource, useClass: PluginSettingsSource }, SnapshotEarnersHook, CommissionSubscriber, EnrolmentSubscriber, UnlockCommissionsJob, PartnerPriceAdjuster, ...STOREFRONT],
-  exports: [...SERVICES, DistributionSettingsSource, PosterService, ShopViewService],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: ReferralInterceptor }, ReferralPort, { provide: REFERRAL_PORT, useExisting: ReferralPort }, ...SERVICES, { provide: DistributionSettingsSource, useClass: PluginSettingsSource }, SnapshotEarnersHook, CommissionSubscriber, EnrolmentSubscriber, UnlockCommissionsJob, PartnerPriceAdjuster, ...STOREFRONT],
+  exports: [...SERVICES, DistributionSettingsSource, PosterService, ShopViewService, REFERRAL_PORT],
 })
 export class DistributionModule implements OnApplicationBootstrap {
   constructor(private readonly settings: DistributionSettingsSource, private readonly modes: CommissionModes, @InjectDataSource() private readonly ds: DataSource) {}
