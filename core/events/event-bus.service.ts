@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, Or } from 'typeorm';
 import type { TxContext } from '../database/transaction.js';
@@ -16,7 +16,7 @@ const LEASE_MS = 60_000;
  * interrupted by a crash. A lease on each delivery keeps two instances from running it at once.
  */
 @Injectable()
-export class EventBus implements OnApplicationShutdown {
+export class EventBus implements BeforeApplicationShutdown {
   private readonly logger = new Logger('EventBus');
   private readonly subscribers = new Map<string, EventSubscriber>();
   private readonly hooks: TransactionalEventHook[] = [];
@@ -77,7 +77,8 @@ export class EventBus implements OnApplicationShutdown {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any module shuts down (TypeORM closes the database in its own shutdown hook), let deliveries under way finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     await this.settle();
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -19,11 +19,12 @@ export interface ScheduledJob {
  * instance does the work, so a tick runs once however many instances share the database.
  */
 @Injectable()
-export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly jobs = new Map<string, ScheduledJob>();
   readonly instanceId = randomUUID();
   private started = false;
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -51,8 +52,10 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     for (const job of this.jobs.values()) this.schedule(job);
   }
 
-  onApplicationShutdown(): void {
+  /** Stop scheduling, and let ticks under way finish before modules (the database) shut down. */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const name of this.registry.getIntervals()) if (name.startsWith('job:')) this.registry.deleteInterval(name);
+    await Promise.allSettled([...this.running]);
   }
 
   /**
@@ -86,7 +89,10 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private schedule(job: ScheduledJob): void {
-    const handle = setInterval(() => void this.runTick(job.name).catch((e: unknown) => this.logger.error(String(e))), job.everySeconds * 1000);
+    const handle = setInterval(() => {
+      const tick = this.runTick(job.name).catch((e: unknown) => this.logger.error(String(e))).finally(() => this.running.delete(tick));
+      this.running.add(tick);
+    }, job.everySeconds * 1000);
     handle.unref();
     this.registry.addInterval(`job:${job.name}`, handle);
   }
