@@ -3,13 +3,15 @@ import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AdminOnly, BadInputError, ConflictError, CurrentMember, DomainError, MemberGuard, MemberSession, PluginAdminPages, PluginPages,
+  AdminOnly, BadInputError, ConflictError, CurrentMember, DomainError, MemberGuard, MemberSession, PluginPages,
   type DomainEvent, type PriceAdjustment, type PricingAdjuster, type PricingContext, type SlotContext, type SlotDataLoader, type TransactionalEventHook, type TxContext,
 } from '../../core/plugin/index.js';
 import type { Member } from '../../core/customer/entities/member.entity.js';
 import { BargainService, type ActivityInput } from './bargain.service.js';
 import { ADJUSTER_ID, yuan } from './bargain.rules.js';
 import type { BargainBuyMode } from './entities/bargain-activity.entity.js';
+import { BargainI18n } from './bargain.i18n.js';
+import { ThemeModule } from '../../core/theme/theme.module.js';
 
 // The checkout option this plugin reads (declaration merging documents it on the core type).
 declare module '../../core/pricing/pricing.types.js' {
@@ -258,7 +260,7 @@ export class BargainAdminApiController {
 /** Storefront pages: 404 bargain_disabled until the switch is on. */
 @Controller('bargain')
 export class BargainPagesController {
-  constructor(private readonly bargains: BargainService, private readonly pages: PluginPages, private readonly session: MemberSession) {}
+  constructor(private readonly bargains: BargainService, private readonly pages: PluginPages, private readonly session: MemberSession, private readonly i18n: BargainI18n) {}
 
   private async enabledOr404(): Promise<void> {
     if (!(await this.bargains.isEnabled())) throw new DomainError(404, 'bargain_disabled', 'bargaining is not available in this shop');
@@ -269,7 +271,7 @@ export class BargainPagesController {
     await this.enabledOr404();
     const member = await this.session.current(req);
     const [activities, mine] = await Promise.all([this.bargains.liveActivities(), member ? this.bargains.mine(member.id) : Promise.resolve([])]);
-    await this.pages.render(req, reply, 'bargain', 'activities', { title: '砍价', activities, mine, signedIn: !!member });
+    await this.pages.render(req, reply, 'bargain', 'activities', { title: this.i18n.t(this.i18n.pageLocale(req), 'title.list'), activities, mine, signedIn: !!member });
   }
 
   @Get('activities/:id')
@@ -289,7 +291,7 @@ export class BargainPagesController {
     const isOwner = member?.id === bargain.memberId;
     const helped = !!member && bargain.helpers.length > 0 && (await this.bargains.hasHelped(bargain.id, member.id));
     await this.pages.render(req, reply, 'bargain', 'bargain', {
-      title: `${bargain.activity.productTitle} · 砍价`, bargain, isOwner, helped, signedIn: !!member, next: req.url,
+      title: this.i18n.t(this.i18n.pageLocale(req), 'title.bargain', { product: bargain.activity.productTitle }), bargain, isOwner, helped, signedIn: !!member, next: req.url,
       canHelp: !!member && !isOwner && !helped && bargain.state === 'open',
       checkoutUrl: `/checkout?variantId=${bargain.variantId}&quantity=1&bargainId=${bargain.id}`,
     });
@@ -299,17 +301,18 @@ export class BargainPagesController {
 @Controller('admin/bargain')
 @AdminOnly()
 export class BargainAdminPagesController {
-  constructor(private readonly bargains: BargainService, private readonly pages: PluginAdminPages) {}
+  constructor(private readonly bargains: BargainService, private readonly i18n: BargainI18n) {}
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.pages.render(req, reply, 'bargain', 'admin-bargain', { title: '砍价 Bargain', activities: await this.bargains.listActivities(), enabled: await this.bargains.isEnabled() });
+    await this.i18n.renderAdmin(req, reply, 'admin-bargain', 'title.admin', { activities: await this.bargains.listActivities(), enabled: await this.bargains.isEnabled() });
   }
 }
 
 @Module({
+  imports: [ThemeModule],
   controllers: [BargainController, BargainAdminApiController, BargainPagesController, BargainAdminPagesController],
-  providers: [BargainService, BargainPriceAdjuster, AttachOrderHook, ReleaseOnCloseHook, ProductActionLoader, CheckoutOptionLoader],
+  providers: [BargainService, BargainI18n, BargainPriceAdjuster, AttachOrderHook, ReleaseOnCloseHook, ProductActionLoader, CheckoutOptionLoader],
   exports: [BargainService],
 })
 export class BargainModule {}

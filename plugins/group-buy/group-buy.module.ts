@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
-  AdminOnly, MemberSession, PluginAdminPages, PluginPages,
+  AdminOnly, MemberSession, PluginPages,
   type DomainEvent, type EventSubscriber, type OrderTransitionHook, type PricingAdjuster, type PricingContext, type ScheduledJob,
   type SlotContext, type SlotDataLoader, type TransactionalEventHook, type TransitionRequest, type TxContext,
 } from '../../core/plugin/index.js';
@@ -18,6 +18,7 @@ import { ProductVariant } from '../../core/catalog/entities/product-variant.enti
 import { specText } from '../../core/catalog/catalog.service.js';
 import { ADJUSTER_ID, GroupBuyService, type ActivityInput } from './group-buy.service.js';
 import { TEAM_HOURS_MAX, TEAM_SIZE_MAX, TEAM_SIZE_MIN } from './group-buy.rules.js';
+import { GroupBuyI18n } from './group-buy.i18n.js';
 
 // Checkout options this plugin reads (declaration merging documents them on the core type).
 declare module '../../core/pricing/pricing.types.js' {
@@ -297,13 +298,15 @@ export class GroupBuyAdminApiController {
 export class GroupBuyPagesController {
   constructor(
     private readonly groupBuy: GroupBuyService, private readonly pages: PluginPages, private readonly session: MemberSession,
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() private readonly ds: DataSource, private readonly i18n: GroupBuyI18n,
   ) {}
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const settings = await this.groupBuy.settings.get();
-    await this.pages.render(req, reply, 'group-buy', 'activities', { title: settings.listTitle, activities: await this.groupBuy.runningActivities() });
+    // the default title (拼团) follows the page language; a title the merchant wrote is shown as written
+    const title = settings.listTitle === this.i18n.t('zh-CN', 'title.list') ? this.i18n.t(this.i18n.pageLocale(req), 'title.list') : settings.listTitle;
+    await this.pages.render(req, reply, 'group-buy', 'activities', { title, activities: await this.groupBuy.runningActivities() });
   }
 
   @Get('activities/:id')
@@ -327,7 +330,9 @@ export class GroupBuyPagesController {
     await this.pages.render(req, reply, 'group-buy', 'team', {
       title: team.activity.name, mode: 'join', activity: team.activity, team, joinable, mine: mine ? { status: mine.status } : null,
       variants: await this.variants(team.activity.items, false), signedIn: !!member, addressId: member ? await this.addressId(member.id) : null, next: `/group-buy/teams/${id}`,
-      shareTitle: `【还差${team.teamSize - team.paidCount}人】${team.activity.name} 拼团价 ¥${(Math.min(...team.activity.items.map((i) => i.groupPrice)) / 100).toFixed(2)}`,
+      shareTitle: this.i18n.t(this.i18n.pageLocale(req), 'team.shareTitle', {
+        n: team.teamSize - team.paidCount, name: team.activity.name, price: (Math.min(...team.activity.items.map((i) => i.groupPrice)) / 100).toFixed(2),
+      }),
     });
   }
 
@@ -345,20 +350,20 @@ export class GroupBuyPagesController {
 @Controller('admin/group-buy')
 @AdminOnly()
 export class GroupBuyAdminPagesController {
-  constructor(private readonly groupBuy: GroupBuyService, private readonly pages: PluginAdminPages) {}
+  constructor(private readonly groupBuy: GroupBuyService, private readonly i18n: GroupBuyI18n) {}
 
   @Get()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.pages.render(req, reply, 'group-buy', 'admin-activities', { title: '拼团 Group buying', activities: await this.groupBuy.listActivities(), editing: null });
+    await this.i18n.renderAdmin(req, reply, 'admin-activities', 'title.admin', { activities: await this.groupBuy.listActivities(), editing: null });
   }
 
   @Get(':id')
   async edit(@Param('id', ParseIntPipe) id: number, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const editing = await this.groupBuy.activity(id);
-    await this.pages.render(req, reply, 'group-buy', 'admin-activities', {
-      title: `拼团 ${editing.name}`, activities: [], editing, editingJson: JSON.stringify({ ...editing, startsAt: editing.startsAt.toISOString(), endsAt: editing.endsAt.toISOString() }),
+    await this.i18n.renderAdmin(req, reply, 'admin-activities', 'title.adminEdit', {
+      activities: [], editing, editingJson: JSON.stringify({ ...editing, startsAt: editing.startsAt.toISOString(), endsAt: editing.endsAt.toISOString() }),
       teams: await this.groupBuy.teamsOfActivity(id),
-    });
+    }, { name: editing.name });
   }
 }
 
@@ -366,7 +371,7 @@ export class GroupBuyAdminPagesController {
   imports: [OrderModule, PaymentModule, ThemeModule],
   controllers: [GroupBuyController, GroupBuyAdminApiController, GroupBuyPagesController, GroupBuyAdminPagesController],
   providers: [
-    GroupBuyService, GroupBuyAdjuster, AttachSeatHook, SeatPaidHook, SeatClosedHook, SeatRefundedHook, RefundLostSeatSubscriber, NotifyMembersSubscriber,
+    GroupBuyService, GroupBuyI18n, GroupBuyAdjuster, AttachSeatHook, SeatPaidHook, SeatClosedHook, SeatRefundedHook, RefundLostSeatSubscriber, NotifyMembersSubscriber,
     ShipAfterFormedHook, TeamTimeoutJob, ProductPriceLoader, ProductTeamsLoader,
   ],
   exports: [GroupBuyService],

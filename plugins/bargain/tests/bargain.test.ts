@@ -80,7 +80,12 @@ describe('bargain plugin', () => {
     if (product.status === 200) assert.doesNotMatch(product.text, /发起砍价/);
     const adminPage = await t.http().get('/admin/bargain').set(admin).expect(200);
     assert.match(adminPage.text, /未开启/);
-    assert.match(adminPage.text, /助力\/砍价/);
+    assert.match(adminPage.text, /助力、砍价/);
+    assert.doesNotMatch(adminPage.text, /Turn on\/off in the plugin settings/, 'zh-CN admin page is not bilingual');
+    const adminEn = await t.http().get('/admin/bargain?lang=en').set(admin).expect(200);
+    assert.match(adminEn.text, /Switch:/);
+    assert.match(adminEn.text, /助力\/砍价/, 'the English warning names the campaigns as WeChat does');
+    assert.doesNotMatch(adminEn.text, /未开启|新建砍价活动|还没有砍价活动|每人可发起次数/);
     const settingsPage = await t.http().get('/admin/plugins/bargain').set(admin).expect(200);
     assert.match(settingsPage.text, /开启砍价/);
     assert.match(settingsPage.text, /助力、砍价/, 'the warning is the help line of the switch');
@@ -291,5 +296,53 @@ describe('bargain plugin', () => {
     const checkout = await owner.agent.get(`/checkout?variantId=${a.variantId}&quantity=1&bargainId=${b.id}`).expect(200);
     assert.match(checkout.text, /data-checkout-option="bargainId"/);
     await t.http().get('/bargain/999999').expect(404);
+  });
+
+  it('storefront pages follow ?lang=en: English text from locales/en.json, no Chinese left from the templates', async () => {
+    const a = await activity({ title: 'Bargain EN test' });
+    const owner = await t.signIn(`owner${++seq}`);
+    const friend = await t.signIn(`friend${++seq}`);
+    /** The plugin template's part of the page, without user data (product titles are Chinese test data). */
+    const own = (html: string, from: string, to = '</main>') => {
+      const start = html.indexOf(from);
+      assert.ok(start >= 0, `${from} not on the page`);
+      return html.slice(start, html.indexOf(to, start) + to.length).replace(/测试商品 \d+/g, '');
+    };
+    const han = /[\u3400-\u9fff\uff00-\uffef]/;
+
+    const product = await owner.agent.get(`/products/${a.slug}?lang=en`).expect(200);
+    const cta = own(product.text, 'class="bargain-cta"', '</script>');
+    assert.match(cta, /Bargain · as low as/);
+    assert.match(cta, /Start a bargain/);
+    assert.doesNotMatch(cta, han);
+
+    const activityPage = own((await owner.agent.get(`/bargain/activities/${a.id}?lang=en`).expect(200)).text, '<main class="page bargain-activity"');
+    assert.match(activityPage, /Start a bargain/);
+    assert.match(activityPage, /Up to 2 bargains per member/);
+    assert.doesNotMatch(activityPage, han);
+
+    const b = await start(owner, a.id);
+    const friendPage = await friend.agent.get(`/bargain/${b.id}?lang=en`).expect(200);
+    assert.match(friendPage.text, /<title>[^<]*· Bargain/);
+    const friendMain = own(friendPage.text, '<main class="page bargain-page"');
+    assert.match(friendMain, /Cut the price/);
+    assert.match(friendMain, /Needs <strong>\d+<\/strong> more friends/);
+    assert.doesNotMatch(friendMain, han);
+    await friend.agent.post(`/api/v1/bargain/bargains/${b.id}/help`).send({}).expect(201);
+
+    const ownerMain = own((await owner.agent.get(`/bargain/${b.id}?lang=en`).expect(200)).text, '<main class="page bargain-page"');
+    assert.match(ownerMain, /Invite friends to help/);
+    assert.match(ownerMain, /Cut ¥\d+\.\d\d/);
+    assert.doesNotMatch(ownerMain, han);
+
+    // activity titles are the merchant's text (earlier tests name them in Chinese)
+    const list = own((await owner.agent.get('/bargain?lang=en').expect(200)).text, '<main class="page bargain-list"').replace(/<p class="bargain-item-title">[^<]*<\/p>/g, '');
+    assert.match(list, /My bargains/);
+    assert.match(list, /In progress/);
+    assert.doesNotMatch(list, han);
+
+    // the language is remembered in the cookie; ?lang=zh-CN switches back to today's Chinese
+    assert.match((await owner.agent.get(`/bargain/${b.id}`).expect(200)).text, /Invite friends to help/);
+    assert.match((await owner.agent.get(`/bargain/${b.id}?lang=zh-CN`).expect(200)).text, /邀请好友帮砍/);
   });
 });

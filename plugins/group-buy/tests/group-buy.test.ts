@@ -370,4 +370,55 @@ describe('group-buy plugin', () => {
     await t.http().get('/admin/group-buy').set(admin).expect(200);
     await t.http().get(`/admin/group-buy/${withDiscounts}`).set(admin).expect(200);
   });
+
+  it('storefront pages follow ?lang=en: English text from locales/en.json, no Chinese left from the templates', async () => {
+    const act = await activity({ name: 'EN group', teamSize: 3 });
+    const leader = await member('leader');
+    const { teamId } = await openTeam(act, leader);
+    /** The plugin template's part of the page, without user data (test products and earlier activities have Chinese names). */
+    const own = (html: string, from: string, to: string) => {
+      const start = html.indexOf(from);
+      assert.ok(start >= 0, `${from} not on the page`);
+      return html.slice(start, html.indexOf(to, start) + to.length).replace(/测试商品 \d+|拼团\d+/g, '');
+    };
+    const han = /[\u3400-\u9fff\uff00-\uffef]/;
+
+    const product = (await t.http().get(`/products/${act.slug}?lang=en`).expect(200)).text;
+    const price = own(product, '<div class="group-buy-price"', '</div>');
+    assert.match(price, /Team of 3/);
+    assert.match(price, /Group price/);
+    assert.doesNotMatch(price, han);
+    const teams = own(product, '<section class="group-buy-teams"', '</script>');
+    assert.match(teams, /1 teams are forming/);
+    assert.match(teams, /Needs <em>2<\/em> more/);
+    assert.match(teams, />Join</);
+    assert.doesNotMatch(teams, han);
+
+    const teamPage = own((await t.http().get(`/group-buy/teams/${teamId}?lang=en`).expect(200)).text, '<main class="page group-buy-team"', '</main>');
+    assert.match(teamPage, /Needs <em>2<\/em> more to form the team/);
+    assert.match(teamPage, /Invite friends to join/);
+    assert.match(teamPage, /data-share-title="\[2 more needed\] EN group group price ¥60.00"/);
+    assert.match(teamPage, /Sign in to join/);
+    assert.doesNotMatch(teamPage, han);
+
+    const openPage = own((await leader.agent.get(`/group-buy/activities/${act.id}?lang=en`).expect(200)).text, '<main class="page group-buy-team"', '</main>');
+    assert.match(openPage, /Open a team/);
+    assert.match(openPage, /Open teams/);
+    assert.doesNotMatch(openPage, han);
+
+    // activity names are the merchant's text (earlier tests name them in Chinese)
+    const list = own((await t.http().get('/group-buy?lang=en').expect(200)).text, '<main class="page group-buy-list"', '</main>').replace(/<span class="muted">[^<]*<\/span>/g, '');
+    assert.match(list, /<h2 class="card-title">Group buys<\/h2>/);
+    assert.match(list, /Open a team/);
+    assert.doesNotMatch(list, han);
+    assert.match((await t.http().get('/group-buy').expect(200)).text, /<h2 class="card-title">拼团<\/h2>/);
+
+    const adminEn = await t.http().get(`/admin/group-buy/${act.id}?lang=en`).set(admin).expect(200);
+    assert.match(adminEn.text, /Edit activity #\d+/);
+    assert.match(adminEn.text, /Team time limit \(hours\)/);
+    assert.doesNotMatch(adminEn.text, /编辑活动|成团人数|暂无/);
+    const adminZh = await t.http().get('/admin/group-buy?lang=zh-CN').set(admin).expect(200);
+    assert.match(adminZh.text, /新建活动/);
+    assert.doesNotMatch(adminZh.text, /New activity/);
+  });
 });
