@@ -11,7 +11,8 @@ export interface DomainEventMap {
   'order.shipped': { orderId: number; orderNo: string; memberId: number; carrier: string; trackingNo: string };
   'order.completed': { orderId: number; orderNo: string; memberId: number };
   'order.closed': { orderId: number; orderNo: string; memberId: number; reason: string };
-  'order.refunded': { orderId: number; orderNo: string; memberId: number; refundNo: string; amount: number; lineIds: number[] };
+  /** `lines`: the amount refunded per line (absent on events published before it existed: treat as whole lines). `amount` may include shipping. */
+  'order.refunded': { orderId: number; orderNo: string; memberId: number; refundNo: string; amount: number; lineIds: number[]; lines?: Array<{ lineId: number; amount: number }> };
   'member.created': { memberId: number; openid: string; source: string };
 }
 

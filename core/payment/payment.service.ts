@@ -13,7 +13,7 @@ import { OrderLine } from '../order/entities/order-line.entity.js';
 import { OrderProcess } from '../order/order-process.service.js';
 import { OrderService } from '../order/order.service.js';
 import { Payment } from './entities/payment.entity.js';
-import { Refund } from './entities/refund.entity.js';
+import { Refund, type RefundStatus } from './entities/refund.entity.js';
 import type { IncomingNotification, PaymentAction, PaymentConfirmation, PaymentProvider } from './payment-provider.js';
 
 export type ConfirmOutcome = 'paid' | 'already_paid' | 'refunded_late_payment';
@@ -173,12 +173,94 @@ export class PaymentService {
       if (!claimed.affected) throw new ConflictError('order_changed', `order ${orderNo} was changed meanwhile; reload and try again`);
       if (full) await this.process.transition(tx, fresh, 'refunded', actor, {}, reason);
       const r = await tx.manager.save(Refund, tx.manager.create(Refund, { refundNo: businessNumber('R'), orderId: fresh.id, paymentId: payment.id, amount, status: 'pending', reason, providerRefundId: null }));
-      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds });
+      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds, lines: chosen.map((l) => ({ lineId: l.id, amount: l.payableTotal - l.refundedTotal })) });
       return r;
     });
     const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo: payment.paymentNo, providerTransactionId: payment.providerTransactionId, amount: refund.amount, totalAmount: payment.amount, reason });
-    await this.ds.getRepository(Refund).update({ id: refund.id }, { providerRefundId: result.providerRefundId, status: result.status });
+    await this.recordProviderAnswer(refund.id, result);
     return { ...refund, providerRefundId: result.providerRefundId, status: result.status };
+  }
+
+  /**
+   * Refunds exactly the given amounts (fen) of order lines — partial and repeated refunds, each never
+   * beyond what a line paid minus what it had refunded already (409 `refund_exceeds_line`). When the
+   * refund leaves every line fully refunded, the rest of what was paid (shipping) goes with it and the
+   * order becomes `refunded`. Stock returns for a line when it becomes fully refunded while the order had
+   * not shipped, or by `restockQuantity` when the merchant confirms returned goods came back. The order
+   * row is locked first, so concurrent refunds of one order run one after the other; every total moves
+   * by a conditional update. Publishes order.refunded with `lines` (amount per line).
+   */
+  async refundAmounts(orderNo: string, items: Array<{ lineId: number; amount: number; restockQuantity?: number }>, actor: string, reason: string): Promise<Refund> {
+    if (!items.length) throw new BadInputError('items', 'choose at least one order line to refund');
+    const seen = new Set<number>();
+    for (const it of items) {
+      if (!Number.isSafeInteger(it.amount) || it.amount <= 0) throw new BadInputError('items.amount', 'a refund amount must be a positive whole number of fen');
+      if (it.restockQuantity !== undefined && (!Number.isSafeInteger(it.restockQuantity) || it.restockQuantity < 0)) throw new BadInputError('items.restockQuantity', 'restockQuantity must be a whole number');
+      if (seen.has(it.lineId)) throw new BadInputError('items.lineId', `line ${it.lineId} is listed twice`);
+      seen.add(it.lineId);
+    }
+    const order = await this.orders.byNo(orderNo);
+    const payment = await this.ds.getRepository(Payment).findOneBy({ orderId: order.id, status: 'succeeded' });
+    if (!payment) throw new ConflictError('not_paid', `order ${orderNo} has no successful payment to refund`);
+    const refund = await this.tx.run(async (tx) => {
+      const lockQuery = tx.manager.createQueryBuilder(Order, 'o').where('o.id = :id', { id: order.id });
+      if (this.ds.options.type !== 'better-sqlite3') lockQuery.setLock('pessimistic_write'); // SQLite transactions are serialized already
+      const fresh = await lockQuery.getOneOrFail();
+      if (!['paid', 'shipped', 'completed'].includes(fresh.status)) throw new ConflictError('not_refundable', `order ${orderNo} is ${fresh.status} and cannot be refunded`);
+      const all = await tx.manager.findBy(OrderLine, { orderId: fresh.id });
+      const chosen = items.map((it) => {
+        const line = all.find((l) => l.id === it.lineId);
+        if (!line) throw new NotFoundError('order_line', it.lineId, 'items.lineId');
+        const remaining = line.payableTotal - line.refundedTotal;
+        if (it.amount > remaining) throw new ConflictError('refund_exceeds_line', `line ${line.id} (${line.title}) has ${remaining} fen left to refund; ${it.amount} asked`, 'items.amount');
+        if ((it.restockQuantity ?? 0) > line.quantity) throw new BadInputError('items.restockQuantity', `line ${line.id} has only ${line.quantity} pieces`);
+        return { line, it };
+      });
+      const full = all.every((l) => {
+        const c = chosen.find((x) => x.line.id === l.id);
+        return l.refundedTotal + (c?.it.amount ?? 0) >= l.payableTotal;
+      });
+      let amount = chosen.reduce((sum, c) => sum + c.it.amount, 0);
+      if (full) amount = fresh.paidTotal - fresh.refundedTotal; // the last refund takes the shipping fee with it
+      if (amount <= 0 || fresh.refundedTotal + amount > fresh.paidTotal) throw new ConflictError('refund_exceeds_payment', `refund of ${amount} fen would exceed what was paid`, 'items.amount');
+      for (const { line, it } of chosen) {
+        const moved = await tx.manager.createQueryBuilder().update(OrderLine).set({ refundedTotal: () => `refunded_total + ${Number(it.amount)}` })
+          .where('id = :id AND refunded_total = :before AND refunded_total + :amount <= payable_total', { id: line.id, before: line.refundedTotal, amount: it.amount }).execute();
+        if (!moved.affected) throw new ConflictError('order_changed', `line ${line.id} was refunded meanwhile; reload and try again`, 'items.amount');
+        const nowFull = line.refundedTotal + it.amount >= line.payableTotal;
+        const restock = fresh.status === 'paid' ? (nowFull ? line.quantity : 0) : (it.restockQuantity ?? 0);
+        if (restock > 0) await tx.manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(restock)}` }).where('id = :id', { id: line.variantId }).execute();
+      }
+      const claimed = await tx.manager.createQueryBuilder().update(Order).set({ refundedTotal: () => `refunded_total + ${Number(amount)}` })
+        .where('id = :id AND refunded_total = :before AND refunded_total + :amount <= paid_total', { id: fresh.id, before: fresh.refundedTotal, amount }).execute();
+      if (!claimed.affected) throw new ConflictError('order_changed', `order ${orderNo} was changed meanwhile; reload and try again`);
+      if (full) await this.process.transition(tx, fresh, 'refunded', actor, {}, reason);
+      const r = await tx.manager.save(Refund, tx.manager.create(Refund, { refundNo: businessNumber('R'), orderId: fresh.id, paymentId: payment.id, amount, status: 'pending', reason: reason.slice(0, 200), providerRefundId: null }));
+      await this.process.eventBus.publish(tx, 'order.refunded', { orderId: fresh.id, orderNo, memberId: fresh.memberId, refundNo: r.refundNo, amount, lineIds: chosen.map((c) => c.line.id), lines: chosen.map((c) => ({ lineId: c.line.id, amount: c.it.amount })) });
+      return r;
+    });
+    const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo: payment.paymentNo, providerTransactionId: payment.providerTransactionId, amount: refund.amount, totalAmount: payment.amount, reason });
+    await this.recordProviderAnswer(refund.id, result);
+    return { ...refund, providerRefundId: result.providerRefundId, status: result.status };
+  }
+
+  /**
+   * Applies a provider's verified final word on a refund (its refund notification or query):
+   * pending → succeeded | failed, once. Returns false when the refund was no longer pending.
+   */
+  async applyRefundResult(refundNo: string, status: 'succeeded' | 'failed', providerRefundId: string | null = null): Promise<boolean> {
+    const res = await this.ds.getRepository(Refund).update({ refundNo, status: 'pending' }, { status, ...(providerRefundId ? { providerRefundId } : {}) });
+    return !!res.affected;
+  }
+
+  /**
+   * Stores the provider's answer to a refund request. A refund notification may already have settled
+   * the refund (providers can notify before the request returns): the status then stays as it is.
+   */
+  private async recordProviderAnswer(refundId: number, result: { providerRefundId: string; status: RefundStatus }): Promise<void> {
+    const repo = this.ds.getRepository(Refund);
+    await repo.update({ id: refundId }, { providerRefundId: result.providerRefundId });
+    await repo.update({ id: refundId, status: 'pending' }, { status: result.status });
   }
 
   async paymentByNo(paymentNo: string): Promise<Payment> {
@@ -192,6 +274,6 @@ export class PaymentService {
     this.logger.warn(`Payment ${paymentNo} arrived after its order closed; refunding ${payment.amount} fen`);
     const refund = await this.ds.getRepository(Refund).save(this.ds.getRepository(Refund).create({ refundNo: businessNumber('R'), orderId: payment.orderId, paymentId: payment.id, amount: payment.amount, status: 'pending', reason: 'paid after order closed', providerRefundId: null }));
     const result = await this.provider(payment.provider).refund({ refundNo: refund.refundNo, paymentNo, providerTransactionId: payment.providerTransactionId, amount: payment.amount, totalAmount: payment.amount, reason: 'paid after order closed' });
-    await this.ds.getRepository(Refund).update({ id: refund.id }, { providerRefundId: result.providerRefundId, status: result.status });
+    await this.recordProviderAnswer(refund.id, result);
   }
 }

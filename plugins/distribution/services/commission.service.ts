@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { TransactionRunner, type TxContext } from '../../../core/database/transaction.js';
+import { EventBus } from '../../../core/events/event-bus.service.js';
 import { Order } from '../../../core/order/entities/order.entity.js';
 import { OrderLine } from '../../../core/order/entities/order-line.entity.js';
 import { OrderAdjustment } from '../../../core/order/entities/order-adjustment.entity.js';
 import { percentOf } from '../../../core/common/money.js';
 import { Commission } from '../entities/commission.entity.js';
+import { LedgerEntry } from '../entities/ledger-entry.entity.js';
 import { Distributor } from '../entities/distributor.entity.js';
 import { DistributorLevel } from '../entities/distributor-level.entity.js';
 import { OrderSnapshot } from '../entities/order-snapshot.entity.js';
@@ -16,6 +18,13 @@ import { CommissionModes } from './commission-modes.js';
 import { LedgerService } from './ledger.service.js';
 import { ReferralBindingService } from './referral-binding.service.js';
 import { DistributionSettingsSource } from './settings.provider.js';
+
+declare module '../../../core/events/domain-events.js' {
+  interface DomainEventMap {
+    /** New commissions for one distributor on a paid order (still frozen): `amount` in fen is their total on the order; `levels` 1–3, 0 = invite bonus. */
+    'distribution.commission_earned': { distributorMemberId: number; orderId: number; orderNo: string; amount: number; levels: number[] };
+  }
+}
 
 /**
  * The commission lifecycle, driven by order events:
@@ -35,6 +44,7 @@ export class CommissionService {
     private readonly modes: CommissionModes,
     private readonly ledger: LedgerService,
     private readonly bindings: ReferralBindingService,
+    private readonly events: EventBus,
   ) {
     this.tx = new TransactionRunner(ds);
   }
@@ -65,7 +75,15 @@ export class CommissionService {
     const cap = s.orderCapBp > 0 ? percentOf(itemsPaid, s.orderCapBp) : null;
     const rows = computeCommissions(lines.map((l) => ({ lineId: l.id, productId: l.productId, quantity: l.quantity, base: l.payableTotal })), earners, depth, cap);
     let written = 0;
-    await this.tx.run(async ({ manager }) => {
+    await this.tx.run(async (tx) => {
+      const { manager } = tx;
+      const earned = new Map<number, { amount: number; levels: number[] }>();
+      const add = (memberId: number, amount: number, level: number) => {
+        const e = earned.get(memberId) ?? { amount: 0, levels: [] };
+        e.amount += amount;
+        if (!e.levels.includes(level)) e.levels.push(level);
+        earned.set(memberId, e);
+      };
       const keyed = rows.map((r) => ({ ...r, dedupeKey: `line:${r.lineId}:L${r.level}` }));
       const existing = keyed.length ? new Set((await manager.find(Commission, { select: { dedupeKey: true }, where: { dedupeKey: In(keyed.map((r) => r.dedupeKey)) } })).map((c) => c.dedupeKey)) : new Set<string>();
       const fresh = keyed.filter((r) => !existing.has(r.dedupeKey));
@@ -75,8 +93,16 @@ export class CommissionService {
         const ids = inserted.identifiers.map((x) => Number(x.id));
         await this.ledger.postNew(manager, fresh.map((r, i) => ({ distributorMemberId: r.distributorMemberId, key: `commission:${ids[i]}:earned`, kind: 'commission_earned', ref: `commission:${ids[i]}`, bucket: 'frozen' as const, amount: r.amount, note: `订单 ${order.orderNo} L${r.level}` })));
         written += fresh.length;
+        for (const r of fresh) add(r.distributorMemberId, r.amount, r.level);
       }
-      written += await this.inviteBonus(manager, order);
+      const bonus = await this.inviteBonus(manager, order);
+      if (bonus) {
+        add(bonus.distributorMemberId, bonus.amount, 0);
+        written++;
+      }
+      for (const [distributorMemberId, e] of earned) {
+        if (e.amount > 0) await this.events.publish(tx, 'distribution.commission_earned', { distributorMemberId, orderId, orderNo: order.orderNo, amount: e.amount, levels: e.levels.sort((a, b) => a - b) });
+      }
     });
     return written;
   }
@@ -102,7 +128,14 @@ export class CommissionService {
     return moved;
   }
 
-  /** Refunded lines lose their commission, frozen or available (the balance may go negative). */
+  /**
+   * Refunded lines lose their commission, frozen or available (the balance may go negative). A line
+   * refunded in part loses the same share of its commission: after each refund the commission's total
+   * reversal is round-half-up(original × line refunded ÷ line paid), never more than what remains; the
+   * row keeps its status with `amount` reduced to what remains. A fully refunded line's commission is
+   * reversed whole (status `reversed`). Computed from the current state, so redelivered or out-of-order
+   * events reverse nothing twice; each movement has its own ledger key.
+   */
   async onRefunded(orderId: number, lineIds: number[]): Promise<number> {
     const affected = await this.ds.getRepository(Commission).find({ where: [{ orderId, orderLineId: In(lineIds.length ? lineIds : [-1]) }, ...(await this.orderFullyRefunded(orderId) ? [{ orderId, level: 0 }] : [])] });
     let reversed = 0;
@@ -110,9 +143,22 @@ export class CommissionService {
       await this.tx.run(async ({ manager }) => {
         const fresh = await manager.findOneByOrFail(Commission, { id: c.id });
         if (fresh.status === 'reversed') return;
-        const res = await manager.update(Commission, { id: c.id, status: fresh.status }, { status: 'reversed' });
+        const line = fresh.orderLineId === null ? null : await manager.findOneBy(OrderLine, { id: fresh.orderLineId });
+        const whole = !line || line.refundedTotal >= line.payableTotal;
+        const raw = (await manager.createQueryBuilder(LedgerEntry, 'l').select('COALESCE(SUM(l.amount), 0)', 'total').where('l.ref = :ref AND l.kind = :kind', { ref: `commission:${c.id}`, kind: 'commission_reversed' }).getRawOne()) as { total: string | number } | undefined;
+        const already = -Number(raw?.total ?? 0);
+        let take = fresh.amount;
+        let key = `commission:${c.id}:reversed`;
+        if (!whole) {
+          const original = BigInt(fresh.amount + already);
+          const target = Number((2n * original * BigInt(line.refundedTotal) + BigInt(line.payableTotal)) / (2n * BigInt(line.payableTotal))); // half up
+          take = Math.min(fresh.amount, Math.max(0, target - already));
+          key = `commission:${c.id}:refund:${already + take}`;
+          if (take <= 0) return;
+        }
+        const res = await manager.update(Commission, { id: c.id, status: fresh.status, amount: fresh.amount }, whole ? { status: 'reversed' } : { amount: fresh.amount - take });
         if (!res.affected) throw new Error(`commission ${c.id} changed during reversal; retrying`);
-        await this.ledger.post(manager, c.distributorMemberId, `commission:${c.id}:reversed`, 'commission_reversed', `commission:${c.id}`, [{ bucket: fresh.status, amount: -c.amount }]);
+        if (!(await this.ledger.post(manager, c.distributorMemberId, key, 'commission_reversed', `commission:${c.id}`, [{ bucket: fresh.status, amount: -take }]))) throw new Error(`commission ${c.id}: reversal ${key} already posted; retrying`);
         reversed++;
       });
     }
@@ -153,21 +199,21 @@ export class CommissionService {
   }
 
   /** A fixed reward to the direct upline when a member they brought pays a first order, within a daily cap. */
-  private async inviteBonus(manager: EntityManager, order: Order): Promise<number> {
+  private async inviteBonus(manager: EntityManager, order: Order): Promise<{ distributorMemberId: number; amount: number } | null> {
     const s = this.settings.current();
-    if (s.inviteBonus <= 0) return 0;
+    if (s.inviteBonus <= 0) return null;
     const binding = await this.bindings.bindingOf(order.memberId, manager);
-    if (!binding) return 0;
+    if (!binding) return null;
     const dedupeKey = `bonus:${order.memberId}`; // once per invited member, ever
-    if (await manager.findOneBy(Commission, { dedupeKey })) return 0;
+    if (await manager.findOneBy(Commission, { dedupeKey })) return null;
     const paidBefore = await manager.createQueryBuilder(Order, 'o').where('o.member_id = :m AND o.id <> :id AND o.paid_at IS NOT NULL', { m: order.memberId, id: order.id }).getCount();
-    if (paidBefore > 0) return 0;
+    if (paidBefore > 0) return null;
     const startOfDayCst = new Date(Math.floor((Date.now() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000);
     const today = await manager.createQueryBuilder(Commission, 'c').where('c.distributor_member_id = :d AND c.level = 0 AND c.created_at >= :since', { d: binding.upline1Id, since: startOfDayCst }).getCount();
-    if (today >= s.inviteBonusDailyCap) return 0;
+    if (today >= s.inviteBonusDailyCap) return null;
     const c = await manager.save(Commission, manager.create(Commission, { dedupeKey, distributorMemberId: binding.upline1Id, orderId: order.id, orderLineId: null, level: 0, base: 0, rate: { type: 'fixed', value: s.inviteBonus }, amount: s.inviteBonus, status: 'frozen', unlockAt: null }));
     await this.ledger.post(manager, binding.upline1Id, `commission:${c.id}:earned`, 'bonus_earned', `commission:${c.id}`, [{ bucket: 'frozen', amount: s.inviteBonus }], `邀请奖励 订单 ${order.orderNo}`);
-    return 1;
+    return { distributorMemberId: binding.upline1Id, amount: s.inviteBonus };
   }
 
   private async orderFullyRefunded(orderId: number): Promise<boolean> {

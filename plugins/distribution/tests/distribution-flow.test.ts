@@ -103,6 +103,35 @@ for (const mode of ['multi', 'single'] as const) {
       await assertReconciles(t, Object.values(people));
     });
 
+    it('a partial refund of a line reverses its commission in proportion (half up); the rest reverses it all', async () => {
+      const { D } = people;
+      const orderNo = await buy(D, addressId, [{ variantId: lines.variantA, quantity: 1 }, { variantId: lines.variantB, quantity: 1 }]);
+      await t.settle();
+      const order = await t.get(OrderService).byNo(orderNo);
+      const lineA = (await t.get(OrderService).view(order)).lines.find((l) => l.variantId === lines.variantA)!;
+      const original = await t.ds.getRepository(Commission).find({ where: { orderId: order.id, orderLineId: lineA.id }, order: { level: 'ASC' } });
+      assert.ok(original.length > 0);
+      await t.get(PaymentService).refundAmounts(orderNo, [{ lineId: lineA.id, amount: 3333 }], 'admin:1', '部分退款');
+      await t.settle();
+      let now = await t.ds.getRepository(Commission).find({ where: { orderId: order.id, orderLineId: lineA.id }, order: { level: 'ASC' } });
+      for (const [i, c] of original.entries()) {
+        const share = Math.floor((2 * c.amount * 3333 + lineA.payableTotal) / (2 * lineA.payableTotal)); // round half up
+        assert.equal(now[i].amount, c.amount - share, `L${c.level}: ${c.amount} × 3333 / ${lineA.payableTotal} reversed`);
+        assert.equal(now[i].status, 'frozen');
+      }
+      assert.equal(await t.get(CommissionService).onRefunded(order.id, [lineA.id]), 0, 'redelivery reverses nothing more');
+      await assertReconciles(t, Object.values(people));
+
+      await t.get(PaymentService).refundAmounts(orderNo, [{ lineId: lineA.id, amount: lineA.payableTotal - 3333 }], 'admin:1', '余款');
+      await t.settle();
+      now = await t.ds.getRepository(Commission).find({ where: { orderId: order.id, orderLineId: lineA.id } });
+      assert.ok(now.every((c) => c.status === 'reversed'));
+      const reversals = await t.ds.getRepository(LedgerEntry).findBy({ kind: 'commission_reversed' });
+      for (const c of original) assert.equal(reversals.filter((e) => e.ref === `commission:${c.id}`).reduce((sum, e) => sum - e.amount, 0), c.amount, 'partial reversals add up to the whole commission');
+      assert.ok((await t.ds.getRepository(Commission).find({ where: { orderId: order.id } })).filter((c) => c.orderLineId !== lineA.id).every((c) => c.status === 'frozen'), 'the other line keeps its commission');
+      await assertReconciles(t, Object.values(people));
+    });
+
     it('a cycle is refused, and a distributor cannot rebind', async () => {
       const { A, D } = people;
       await becomeDistributor(D);
