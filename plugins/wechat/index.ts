@@ -3,7 +3,7 @@ import { ShareCardLoader } from './controllers/storefront.controller.js';
 import { WECHAT_ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PruneInboundJob, RefreshCredentialsJob } from './services/jobs.js';
-import { OrderNotificationsSubscriber } from './services/template-messages.service.js';
+import { DistributionNotificationsSubscriber, GroupBuyNotificationsSubscriber, OrderNotificationsSubscriber } from './services/template-messages.service.js';
 import { WechatModule } from './wechat.module.js';
 
 export type { WechatInbound, WechatMessageContext, WechatMessageHandler, WechatReply } from './services/message-types.js';
@@ -16,7 +16,7 @@ export default definePlugin({
   module: WechatModule,
   entities: WECHAT_ENTITIES,
   migrations: MIGRATIONS,
-  subscribers: [OrderNotificationsSubscriber],
+  subscribers: [OrderNotificationsSubscriber, GroupBuyNotificationsSubscriber, DistributionNotificationsSubscriber],
   jobs: [RefreshCredentialsJob, PruneInboundJob],
   slots: [
     { slot: 'head', template: 'share-head.hbs', loader: ShareCardLoader, order: 50 },

@@ -13,7 +13,7 @@ import { WechatMenuService } from './services/menu.service.js';
 import { WechatOAuthService } from './services/oauth.service.js';
 import { WechatQrCodeService } from './services/qrcode.service.js';
 import { SandboxEmulatorHost } from './services/sandbox-emulator.js';
-import { OrderNotificationsSubscriber, WechatTemplateMessages } from './services/template-messages.service.js';
+import { DistributionNotificationsSubscriber, GroupBuyNotificationsSubscriber, OrderNotificationsSubscriber, WechatTemplateMessages } from './services/template-messages.service.js';
 import { WechatTokenManager } from './services/token-manager.service.js';
 import { WechatApiClient } from './services/wechat-api.client.js';
 import { WechatConfigService } from './services/wechat-config.service.js';
@@ -30,7 +30,7 @@ const EXPORTED = [WechatConfigService, WechatTokenManager, WechatApiClient, Wech
   controllers: [WechatServerController, WechatOAuthController, WechatStorefrontController, WechatAdminApiController, WechatAdminPagesController],
   providers: [
     ...EXPORTED, SandboxEmulatorHost, XmlBodyParser, WechatInboundService, WechatMenuService, WechatAdminService,
-    OrderNotificationsSubscriber, RefreshCredentialsJob, PruneInboundJob, ShareCardLoader,
+    OrderNotificationsSubscriber, GroupBuyNotificationsSubscriber, DistributionNotificationsSubscriber, RefreshCredentialsJob, PruneInboundJob, ShareCardLoader,
     { provide: APP_INTERCEPTOR, useClass: WechatSignInInterceptor },
   ],
   exports: EXPORTED,

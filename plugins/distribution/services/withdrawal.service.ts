@@ -5,11 +5,19 @@ import { BadInputError, ConflictError, NotFoundError } from '../../../core/commo
 import { percentOf } from '../../../core/common/money.js';
 import { businessNumber } from '../../../core/common/numbers.js';
 import { TransactionRunner } from '../../../core/database/transaction.js';
+import { EventBus } from '../../../core/events/event-bus.service.js';
 import { Distributor } from '../entities/distributor.entity.js';
 import { Withdrawal } from '../entities/withdrawal.entity.js';
 import { LedgerService } from './ledger.service.js';
 import type { PayoutProvider } from './payout-provider.js';
 import { DistributionSettingsSource } from './settings.provider.js';
+
+declare module '../../../core/events/domain-events.js' {
+  interface DomainEventMap {
+    /** A withdrawal was paid out: `amount` requested, `netAmount` after the fee (fen). */
+    'distribution.withdrawal_paid': { distributorMemberId: number; withdrawalNo: string; amount: number; netAmount: number };
+  }
+}
 
 /**
  * Withdrawals: request → approve or reject → paid (offline, or through a payout provider).
@@ -22,7 +30,7 @@ export class WithdrawalService {
   private readonly tx: TransactionRunner;
   private readonly providers = new Map<string, PayoutProvider>();
 
-  constructor(@InjectDataSource() private readonly ds: DataSource, private readonly ledger: LedgerService, private readonly settings: DistributionSettingsSource) {
+  constructor(@InjectDataSource() private readonly ds: DataSource, private readonly ledger: LedgerService, private readonly settings: DistributionSettingsSource, private readonly events: EventBus) {
     this.tx = new TransactionRunner(ds);
   }
 
@@ -109,13 +117,15 @@ export class WithdrawalService {
   }
 
   private async finish(withdrawalNo: string, from: Withdrawal['status'][], to: Withdrawal['status'], kind: string, moves: Array<{ bucket: 'withdrawing' | 'available' | 'withdrawn'; sign: 1 | -1 }>, reason: string | null, providerRef: string | null = null): Promise<Withdrawal> {
-    return this.tx.run(async ({ manager }) => {
+    return this.tx.run(async (tx) => {
+      const { manager } = tx;
       const w = await manager.findOneBy(Withdrawal, { withdrawalNo });
       if (!w) throw new NotFoundError('withdrawal', withdrawalNo);
       if (!from.includes(w.status)) throw new ConflictError('illegal_transition', `withdrawal ${withdrawalNo} is ${w.status} and cannot become ${to}`);
       const res = await manager.update(Withdrawal, { id: w.id, status: w.status }, { status: to, reason: reason ?? w.reason, providerRef: providerRef ?? w.providerRef, processedAt: new Date() });
       if (!res.affected) throw new ConflictError('withdrawal_changed', `withdrawal ${withdrawalNo} was changed meanwhile; reload`);
       await this.ledger.post(manager, w.distributorMemberId, `withdrawal:${withdrawalNo}:${to}`, kind, `withdrawal:${withdrawalNo}`, moves.map((m) => ({ bucket: m.bucket, amount: m.sign * w.amount })), reason ?? '');
+      if (to === 'paid') await this.events.publish(tx, 'distribution.withdrawal_paid', { distributorMemberId: w.distributorMemberId, withdrawalNo, amount: w.amount, netAmount: w.netAmount });
       return { ...w, status: to, reason: reason ?? w.reason };
     });
   }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Injectable, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Injectable, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly, BadInputError, PluginAdminPages } from '../../../core/plugin/index.js';
@@ -7,6 +7,7 @@ import { DistributionBridge } from '../services/distribution-bridge.js';
 import { validateMenu, WechatMenuService } from '../services/menu.service.js';
 import { WechatQrCodeService } from '../services/qrcode.service.js';
 import { WechatTemplateMessages } from '../services/template-messages.service.js';
+import type { TemplateMessageStatus } from '../entities/template-message.entity.js';
 import { WechatTokenManager } from '../services/token-manager.service.js';
 import { TEMPLATE_KINDS, WechatConfigService, type KeywordReply, type TemplateKind, type WechatMenu } from '../services/wechat-config.service.js';
 import { randomNonce, serverSignature } from '../services/wechat-crypto.js';
@@ -45,7 +46,7 @@ export class ContentInput {
   @ApiPropertyOptional({ description: '[{ keyword, match: "exact"|"contains", reply }]' }) @IsOptional() @IsArray()
   keywordReplies?: KeywordReply[];
 
-  @ApiPropertyOptional({ description: '{ orderPaid, orderShipped }: template ids' }) @IsOptional() @IsObject()
+  @ApiPropertyOptional({ description: '{ orderPaid, orderShipped, groupFormed, commissionEarned, withdrawalPaid }: template ids ("" turns a kind off)' }) @IsOptional() @IsObject()
   templates?: Partial<Record<TemplateKind, string>>;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
@@ -66,6 +67,27 @@ export class QrInput {
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
   permanent?: boolean;
+}
+
+const MESSAGE_STATUSES: readonly TemplateMessageStatus[] = ['pending', 'sent', 'failed', 'skipped'];
+
+/** ?status=&kind=&memberId= of the delivery list; unknown values are a 400. */
+function messageFilter(q: { status?: string; kind?: string; memberId?: string }): { status?: TemplateMessageStatus; kind?: string; memberId?: number } {
+  const out: { status?: TemplateMessageStatus; kind?: string; memberId?: number } = {};
+  if (q.status) {
+    if (!(MESSAGE_STATUSES as readonly string[]).includes(q.status)) throw new BadInputError('status', `status is one of ${MESSAGE_STATUSES.join(', ')}`);
+    out.status = q.status as TemplateMessageStatus;
+  }
+  if (q.kind) {
+    if (!(TEMPLATE_KINDS as readonly string[]).includes(q.kind)) throw new BadInputError('kind', `kind is one of ${TEMPLATE_KINDS.join(', ')}`);
+    out.kind = q.kind;
+  }
+  if (q.memberId) {
+    const id = Number(q.memberId);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new BadInputError('memberId', 'memberId is a member id');
+    out.memberId = id;
+  }
+  return out;
 }
 
 function checkContent(body: ContentInput): void {
@@ -217,9 +239,13 @@ export class WechatAdminApiController {
     }
   }
 
+  /** The last 100 template-message deliveries (pending / sent / failed / skipped, attempts, last error, time). */
   @Get('template-messages')
-  async templateMessages() {
-    return { items: await this.messages.recent(100) };
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'sent', 'failed', 'skipped'] })
+  @ApiQuery({ name: 'kind', required: false, enum: [...TEMPLATE_KINDS] })
+  @ApiQuery({ name: 'memberId', required: false, type: Number })
+  async templateMessages(@Query() query: { status?: string; kind?: string; memberId?: string }) {
+    return { items: await this.messages.recent(100, messageFilter(query)) };
   }
 
   /** A campaign QR code for any scene (distributors get theirs from /api/v1/me/wechat/qrcode). */
@@ -236,11 +262,14 @@ export class WechatAdminPagesController {
   constructor(private readonly admin: WechatAdminService, private readonly messages: WechatTemplateMessages, private readonly pages: PluginAdminPages) {}
 
   @Get()
-  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: { status?: string; kind?: string; memberId?: string }) {
     const data = await this.admin.overview();
-    const messages = await this.messages.recent(30);
+    const filter = messageFilter(query);
+    const messages = await this.messages.recent(100, filter);
     await this.pages.render(req, reply, 'wechat', 'admin-wechat', {
-      title: '公众号 WeChat', ...data, messages,
+      title: '公众号 WeChat', ...data, messages, messageFilter: filter,
+      messageStatuses: MESSAGE_STATUSES.map((s) => ({ value: s, selected: filter.status === s })),
+      messageKinds: TEMPLATE_KINDS.map((k) => ({ value: k, selected: filter.kind === k })),
       menuJson: JSON.stringify(data.content.menu, null, 2),
       keywordsJson: JSON.stringify(data.content.keywordReplies, null, 2),
       envAppId: data.sources.appId === 'env', envSecret: data.sources.appSecret === 'env', envToken: data.sources.token === 'env', envAes: data.sources.encodingAesKey === 'env', envBase: data.sources.apiBase === 'env',

@@ -45,7 +45,7 @@ export interface WechatMenu {
   button: MenuButton[];
 }
 
-export const TEMPLATE_KINDS = ['orderPaid', 'orderShipped'] as const;
+export const TEMPLATE_KINDS = ['orderPaid', 'orderShipped', 'groupFormed', 'commissionEarned', 'withdrawalPaid'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /** What the merchant edits besides credentials. */
