@@ -81,7 +81,8 @@ export class OrderService {
     const items = await this.resolveItems(memberId, req);
     const result = await this.priceItems(this.ds.manager, memberId, items, req.options ?? {}, false);
     const variants = await this.ds.getRepository(ProductVariant).findBy({ id: In(result.lines.map((l) => l.variantId)) });
-    for (const l of result.lines) {
+    const held = heldLines(result);
+    for (const l of result.lines.filter((x) => !held.has(x.index))) {
       const stock = variants.find((v) => v.id === l.variantId)?.stock ?? 0;
       if (stock < l.quantity) throw new ConflictError('insufficient_stock', `${l.title}${l.specText ? ` (${l.specText})` : ''}: only ${stock} left in stock`, `items.${l.index}.quantity`);
     }
@@ -101,7 +102,8 @@ export class OrderService {
       const address = await tx.manager.findOneBy(Address, { id: req.addressId, memberId });
       if (!address) throw new NotFoundError('address', req.addressId!, 'addressId');
       const priced = await this.priceItems(tx.manager, memberId, items, req.options ?? {}, true);
-      await this.reserveStock(tx.manager, priced.lines);
+      const held = heldLines(priced);
+      await this.reserveStock(tx.manager, priced.lines.filter((l) => !held.has(l.index)));
       const now = new Date();
       const order = await tx.manager.save(Order, tx.manager.create(Order, {
         orderNo: businessNumber(), memberId, status: 'pending_payment',
@@ -117,7 +119,7 @@ export class OrderService {
       })));
       if (priced.adjustments.length) {
         await tx.manager.save(OrderAdjustment, priced.adjustments.map((a) => tx.manager.create(OrderAdjustment, {
-          orderId: order.id, orderLineId: a.lineIndex !== undefined ? lines[a.lineIndex].id : null, source: a.source, kind: a.kind, label: a.label.slice(0, 120), amount: a.amount, data: a.data ?? null,
+          orderId: order.id, orderLineId: a.lineIndex !== undefined ? lines[a.lineIndex].id : null, source: a.source, kind: a.kind, label: a.label.slice(0, 120), amount: a.amount, data: a.holdsStock ? { ...a.data, holdsStock: true } : a.data ?? null,
         })));
       }
       if (fromCart) await tx.manager.delete(CartItem, { memberId, variantId: In(priced.lines.map((l) => l.variantId)) });
@@ -238,9 +240,17 @@ export class OrderService {
     return [];
   }
 
+  /** Lines whose stock an activity holds itself (price adjustment with holdsStock): core never moves their variant stock. */
+  async heldLineIds(manager: EntityManager, orderId: number): Promise<Set<number>> {
+    const adjustments = await manager.findBy(OrderAdjustment, { orderId, kind: 'price' });
+    return new Set(adjustments.filter((a) => a.data?.holdsStock === true && a.orderLineId !== null).map((a) => a.orderLineId as number));
+  }
+
   async releaseStock(manager: EntityManager, orderId: number): Promise<void> {
     const lines = await manager.find(OrderLine, { where: { orderId }, order: { variantId: 'ASC' } });
-    for (const l of lines) {
+    // lines whose stock an activity holds go back to the activity (its order.closed hook), not here
+    const held = await this.heldLineIds(manager, orderId);
+    for (const l of lines.filter((x) => !held.has(x.id))) {
       await manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(l.quantity)}` }).where('id = :id', { id: l.variantId }).execute();
     }
   }
@@ -293,4 +303,9 @@ export class OrderService {
       itemsTotal: r.itemsTotal, discountTotal: r.discountTotal, shippingFee: r.shippingFee, payableTotal: r.payableTotal,
     };
   }
+}
+
+/** Indexes of lines whose stock an activity holds itself (a price adjustment with holdsStock). */
+function heldLines(r: PricingResult): Set<number> {
+  return new Set(r.adjustments.filter((a) => a.kind === 'price' && a.holdsStock && a.lineIndex !== undefined).map((a) => a.lineIndex!));
 }

@@ -167,7 +167,8 @@ export class PaymentService {
       if (amount <= 0 || fresh.refundedTotal + amount > fresh.paidTotal) throw new ConflictError('refund_exceeds_payment', `refund of ${amount} fen would exceed what was paid`);
       for (const l of chosen) await tx.manager.update(OrderLine, { id: l.id }, { refundedTotal: l.payableTotal });
       if (fresh.status === 'paid') {
-        for (const l of chosen) await tx.manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(l.quantity)}` }).where('id = :id', { id: l.variantId }).execute();
+        const held = await this.orders.heldLineIds(tx.manager, fresh.id); // activity stock was never taken from the variant
+        for (const l of chosen.filter((x) => !held.has(x.id))) await tx.manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(l.quantity)}` }).where('id = :id', { id: l.variantId }).execute();
       }
       const claimed = await tx.manager.createQueryBuilder().update(Order).set({ refundedTotal: () => `refunded_total + ${Number(amount)}` }).where('id = :id AND refunded_total = :before', { id: fresh.id, before: fresh.refundedTotal }).execute();
       if (!claimed.affected) throw new ConflictError('order_changed', `order ${orderNo} was changed meanwhile; reload and try again`);
@@ -223,12 +224,13 @@ export class PaymentService {
       let amount = chosen.reduce((sum, c) => sum + c.it.amount, 0);
       if (full) amount = fresh.paidTotal - fresh.refundedTotal; // the last refund takes the shipping fee with it
       if (amount <= 0 || fresh.refundedTotal + amount > fresh.paidTotal) throw new ConflictError('refund_exceeds_payment', `refund of ${amount} fen would exceed what was paid`, 'items.amount');
+      const held = await this.orders.heldLineIds(tx.manager, fresh.id); // activity stock was never taken from the variant
       for (const { line, it } of chosen) {
         const moved = await tx.manager.createQueryBuilder().update(OrderLine).set({ refundedTotal: () => `refunded_total + ${Number(it.amount)}` })
           .where('id = :id AND refunded_total = :before AND refunded_total + :amount <= payable_total', { id: line.id, before: line.refundedTotal, amount: it.amount }).execute();
         if (!moved.affected) throw new ConflictError('order_changed', `line ${line.id} was refunded meanwhile; reload and try again`, 'items.amount');
         const nowFull = line.refundedTotal + it.amount >= line.payableTotal;
-        const restock = fresh.status === 'paid' ? (nowFull ? line.quantity : 0) : (it.restockQuantity ?? 0);
+        const restock = held.has(line.id) ? 0 : fresh.status === 'paid' ? (nowFull ? line.quantity : 0) : (it.restockQuantity ?? 0);
         if (restock > 0) await tx.manager.createQueryBuilder().update(ProductVariant).set({ stock: () => `stock + ${Number(restock)}` }).where('id = :id', { id: line.variantId }).execute();
       }
       const claimed = await tx.manager.createQueryBuilder().update(Order).set({ refundedTotal: () => `refunded_total + ${Number(amount)}` })

@@ -46,6 +46,13 @@ export interface PriceAdjustment {
   lineIndex?: number;
   /** Only for kind "price": false keeps order discounts off this line. */
   allowsOrderDiscounts?: boolean;
+  /**
+   * Only for kind "price": true when the activity keeps this line's stock itself (units set aside
+   * from the variant, e.g. flash-sale stock). Core then neither takes the quantity from the variant
+   * when the order is placed nor gives it back when the unpaid order closes: the adjuster takes it in
+   * the checkout transaction (`ctx.placing`) and gives it back on `order.closed`.
+   */
+  holdsStock?: boolean;
   data?: Record<string, unknown>;
 }
 

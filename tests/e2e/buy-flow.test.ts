@@ -54,7 +54,7 @@ describe('buy flow: browse → cart → checkout → sandbox pay → ship → co
     assert.equal(placed.body.lines[0].specText, '白色 / M');
     assert.equal(placed.body.recipient.phone, '13800138000');
     const orderNo: string = placed.body.orderNo;
-    assert.match(orderNo, /^\d{20}$/);
+    assert.match(orderNo, /^\d{22}$/);
     assert.equal((await t.ds.getRepository(ProductVariant).findOneByOrFail({ id: white })).stock, 3, 'stock reserved at placement');
     assert.equal((await buyer.agent.get('/api/v1/cart').expect(200)).body.lines.length, 0, 'bought lines leave the cart');
 

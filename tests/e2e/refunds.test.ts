@@ -6,6 +6,7 @@ import { OrderService } from '../../core/order/order.service.js';
 import { Order } from '../../core/order/entities/order.entity.js';
 import { ProductVariant } from '../../core/catalog/entities/product-variant.entity.js';
 import { EventBus } from '../../core/events/event-bus.service.js';
+import { PricingPipeline } from '../../core/pricing/pricing-pipeline.service.js';
 import type { DomainEvent } from '../../core/events/domain-events.js';
 
 describe('refunds by line and in full', () => {
@@ -49,6 +50,19 @@ describe('refunds by line and in full', () => {
     assert.deepEqual(refunded.map((r) => r.amount), [6000, 2800]);
     assert.deepEqual(refunded[0].lineIds, [lineA.id]);
     await assert.rejects(t.get(PaymentService).refundOrder(orderNo, 'admin:1', 'x'), /already fully refunded/);
+  });
+
+  it('a line whose stock an activity holds never moves variant stock, on placing or on refund', async () => {
+    const p = await createProduct(t, { variants: [{ specValues: [], price: 5000, stock: 10 }] });
+    const variantId = p.variantIds[0];
+    t.get(PricingPipeline).register({
+      id: 'test:held-activity', stage: 'line-price', priority: 1, exclusiveGroup: 'activity-price',
+      adjust: (ctx) => ctx.lines.filter((l) => l.variantId === variantId).map((l) => ({ kind: 'price' as const, label: 'activity', amount: 3000, lineIndex: l.index, holdsStock: true })),
+    });
+    const orderNo = await buy(m, addressId, [{ variantId, quantity: 2 }]);
+    assert.equal((await t.ds.getRepository(ProductVariant).findOneByOrFail({ id: variantId })).stock, 10, 'the activity took the units, not the variant');
+    await t.get(PaymentService).refundOrder(orderNo, 'admin:1', 'held stock refund');
+    assert.equal((await t.ds.getRepository(ProductVariant).findOneByOrFail({ id: variantId })).stock, 10, 'nothing is given back to the variant that it never gave');
   });
 
   it('an unpaid order cannot be refunded', async () => {
