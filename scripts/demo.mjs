@@ -35,7 +35,7 @@ function keptSecret(file, make) {
 const env = { ...process.env };
 env.SEED_DEMO ??= 'true';
 // the demo shows the marketing and distribution plugins; PLUGINS= (empty) starts the bare core
-env.PLUGINS ??= 'spend-and-save,coupons,distribution,distribution-single,group-buy,after-sales';
+env.PLUGINS ??= 'spend-and-save,coupons,distribution,distribution-single,group-buy,flash-sale,after-sales';
 env.DATABASE_URL ||= './data/mall.sqlite';
 const sqliteFile = /^(mysql|mariadb):\/\//i.test(env.DATABASE_URL) ? null : resolve(root, env.DATABASE_URL.replace(/^(sqlite|file):\/\//i, ''));
 const databaseExisted = sqliteFile ? existsSync(sqliteFile) : true;
