@@ -9,6 +9,7 @@
 export * from './plugin-contract.js';
 export { AdminOnly } from './plugin-admin.guard.js';
 export { PluginAdminPages, PluginPages } from './plugin-host.service.js';
+export { PluginI18n, type PluginLocale } from './plugin-i18n.js';
 export { PluginRegistry, type PluginAdminMenuItem, type PluginList, type PluginListItem } from './plugin-registry.js';
 
 // extension point types

@@ -1,80 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import Handlebars from 'handlebars';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { flattenLocale, PluginAdminPages, PluginRegistry } from '../../core/plugin/index.js';
+import { PluginAdminPages, PluginI18n, PluginRegistry, type PluginLocale } from '../../core/plugin/index.js';
 import { AdminViews } from '../../core/admin/admin-views.js';
-import { coreHelpers } from '../../core/theme/helpers.js';
 import { ThemeService } from '../../core/theme/theme.service.js';
 
 export const PLUGIN_ID = 'bargain';
-export type Locale = 'zh-CN' | 'en';
+export type Locale = PluginLocale;
 
-/**
- * The plugin's strings (locales/zh-CN.json, locales/en.json) for text built outside the storefront
- * templates: page titles, and the admin page. Storefront templates use `{{bargain:t "key"}}`
- * (registered by the plugin host); the admin page is rendered here with the same helper name and the
- * back office's language (?lang=en, remembered in the admin's cookie), then placed in the admin
- * layout through PluginAdminPages (templates/admin-shell.hbs).
- */
+/** The bargain plugin's strings for page titles and its admin pages (see PluginI18n). */
 @Injectable()
-export class BargainI18n {
-  private tables: Record<string, Record<string, string>> | null = null;
-  private readonly hb = Handlebars.create();
-  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
-
-  constructor(
-    private readonly registry: PluginRegistry, private readonly theme: ThemeService,
-    private readonly adminViews: AdminViews, private readonly adminPages: PluginAdminPages,
-  ) {
-    for (const [name, fn] of Object.entries(coreHelpers())) this.hb.registerHelper(name, fn);
-    const i18n = this;
-    this.hb.registerHelper(`${PLUGIN_ID}:t`, function (key: unknown, ...rest: unknown[]) {
-      const options = rest[rest.length - 1] as Handlebars.HelperOptions;
-      const locale = ((options.data as { locale?: Locale } | undefined)?.locale ?? 'zh-CN') as Locale;
-      return i18n.t(locale, String(key), options.hash as Record<string, unknown>);
-    });
-  }
-
-  /** Same lookup as `{{bargain:t "key" name=value}}`: the locale, then zh-CN, then the key itself. */
-  t(locale: string, key: string, vars: Record<string, unknown> = {}): string {
-    const tables = this.load();
-    const text = tables[locale]?.[key] ?? tables['zh-CN']?.[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] === undefined ? m : String(vars[k])));
-  }
-
-  /** The storefront page's language, decided as the theme decides it (?lang=, cookie, default). */
-  pageLocale(req: FastifyRequest): Locale {
-    return this.theme.locale(req) as Locale;
-  }
-
-  /** An admin page of templates/<name>.hbs in the admin's language; `title` is a locale key. */
-  async renderAdmin(req: FastifyRequest, reply: FastifyReply, name: string, titleKey: string, data: Record<string, unknown>, titleVars: Record<string, unknown> = {}): Promise<void> {
-    const locale = this.adminViews.locale(req, reply);
-    const html = this.template(name)({ ...data, locale }, { data: { locale } });
-    await this.adminPages.render(req, reply, PLUGIN_ID, 'admin-shell', { title: this.t(locale, titleKey, titleVars), html: new Handlebars.SafeString(html) });
-  }
-
-  private template(name: string): Handlebars.TemplateDelegate {
-    let tpl = this.compiled.get(name);
-    if (!tpl) {
-      tpl = this.hb.compile(readFileSync(join(this.registry.loaded(PLUGIN_ID).dir, 'templates', `${name}.hbs`), 'utf8'));
-      this.compiled.set(name, tpl);
-    }
-    return tpl;
-  }
-
-  private load(): Record<string, Record<string, string>> {
-    if (!this.tables) {
-      const dir = join(this.registry.loaded(PLUGIN_ID).dir, 'locales');
-      const tables: Record<string, Record<string, string>> = {};
-      for (const locale of ['zh-CN', 'en']) {
-        const file = join(dir, `${locale}.json`);
-        if (existsSync(file)) tables[locale] = flattenLocale(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
-      }
-      this.tables = tables;
-    }
-    return this.tables;
+export class BargainI18n extends PluginI18n {
+  constructor(registry: PluginRegistry, theme: ThemeService, adminViews: AdminViews, adminPages: PluginAdminPages) {
+    super(PLUGIN_ID, registry, theme, adminViews, adminPages);
   }
 }
