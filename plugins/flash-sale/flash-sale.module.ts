@@ -176,7 +176,7 @@ export class FlashBuyService {
 function orderNoClash(err: unknown): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const message = String((err as { driverError?: { message?: string } }).driverError?.message ?? err.message);
-  return /mall_order\.order_no/.test(message) || /Duplicate entry '\d{20}'/.test(message);
+  return /mall_order\.order_no/.test(message) || /Duplicate entry '\d{22}'/.test(message);
 }
 
 const BUY_PATH = /^\/api\/v1\/flash-sale\/items\/(\d{1,9})\/buy(?:\?|$)/;

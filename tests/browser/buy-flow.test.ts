@@ -237,7 +237,7 @@ describe('browser: buy flow in the default theme', () => {
       await page.locator('[data-checkout-submit]').click();
       await page.waitForURL(/\/payments\/sandbox\/[\w-]+$/);
       orderNo = (await page.locator('[data-page="sandbox-pay"]').getAttribute('data-order-no')) ?? '';
-      assert.match(orderNo, /^\d{20}$/);
+      assert.match(orderNo, /^\d{22}$/);
       assert.equal(await text('.pay-amount'), '¥118.00');
       assert.ok((await text('.pay-notice')).includes('沙箱支付 — 不会真实扣款'));
       await shot('sandbox-pay', 'sandbox-pay');
@@ -300,7 +300,7 @@ describe('browser: buy flow in the default theme', () => {
       await page.locator('[data-checkout-submit]').click();
       await page.waitForURL(/\/payments\/sandbox\//);
       await page.locator('[data-pay-cancel]').click();
-      await page.waitForURL(/\/orders\/\d{20}$/);
+      await page.waitForURL(/\/orders\/\d{22}$/);
       assert.equal(await text('.status-banner-title'), '待付款');
       await page.locator('[data-countdown]', { hasText: /剩余 \d+:\d\d(:\d\d)? 自动关闭/ }).waitFor();
       assert.equal(await page.locator('.cart-line').count(), 0);
