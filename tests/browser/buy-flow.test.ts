@@ -3,30 +3,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, createShipping, type TestApp } from '../support/test-app.js';
 import { CatalogService } from '../../core/catalog/catalog.service.js';
 import { Product } from '../../core/catalog/entities/product.entity.js';
-import { fromRoot } from '../../core/common/paths.js';
+import { art, DOCS_SCREENSHOT_DIR, launchChromium, PHONE, SCREENSHOT_DIR, SHAPES, watchErrors } from '../support/browser.js';
 
-const OUT = fromRoot('tests/output/screenshots');
-const DOCS = fromRoot('docs/screenshots');
+const OUT = SCREENSHOT_DIR;
+const DOCS = DOCS_SCREENSHOT_DIR;
 
-/** A small product picture as a data: URL (product images are plain strings of at most 255 characters). */
-function art(bg: string, fg: string, path: string): string {
-  const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16' style='background:${bg}'><path d='${path}' fill='${fg}'/></svg>`;
-  const url = `data:image/svg+xml,${svg.replace(/#/g, '%23')}`;
-  assert.ok(url.length <= 255, `test image too long (${url.length})`);
-  return url;
-}
-const SHAPES = {
-  tee: 'M5 4l2-1a1 1 0 0 0 2 0l2 1 2 2-1.5 1.2L11 7v6H5V7l-.5.2L3 6z',
-  mug: 'M4 5h7v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1zm7 1.5h2v4h-2v-1h1v-2h-1z',
-  tin: 'M5 5.2h6V13H5zM5.4 3.4h5.2v1.3H5.4z',
-  bag: 'M4 6h8l-.7 7H4.7zM6 6V5a2 2 0 0 1 4 0v1h-.8V5a1.2 1.2 0 0 0-2.4 0v1z',
-  bottle: 'M7 2.5h2v2l1.5 1.5V13h-5V6L7 4.5z',
-  pillow: 'M3.5 5.5q4.5-2 9 0v5q-4.5 2-9 0z',
-};
 
 /**
  * The whole shopper journey in headless Chromium at phone size: home → product → variant → 立即购买 →
@@ -87,17 +72,10 @@ describe('browser: buy flow in the default theme', () => {
     }
     catalog.invalidate();
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    browser = await launchChromium();
+    context = await browser.newContext(PHONE);
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/favicon/.test(msg.location().url ?? '')) consoleErrors.push(`${page.url()}: ${msg.text()}`);
-    });
+    watchErrors(page, pageErrors, consoleErrors);
   });
 
   after(async () => {

@@ -4,14 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { seedDemo } from '../../core/demo/seed-demo.js';
-import { fromRoot } from '../../core/common/paths.js';
+import { DOCS_SCREENSHOT_DIR, launchChromium, PHONE, SCREENSHOT_DIR, watchErrors } from '../support/browser.js';
 import { ThemeService } from '../../core/theme/theme.service.js';
 
-const OUT = fromRoot('tests/output/screenshots');
-const DOCS = fromRoot('docs/screenshots');
+const OUT = SCREENSHOT_DIR;
+const DOCS = DOCS_SCREENSHOT_DIR;
 
 /**
  * The same demo shop in the default theme and in the tea-house child theme, at phone size (390×844 @2x):
@@ -35,17 +35,10 @@ describe('browser: theme screenshots (default and tea-house)', () => {
     await seedDemo(t.app);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    browser = await launchChromium();
+    context = await browser.newContext(PHONE);
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/favicon/.test(msg.location().url ?? '')) problems.push(`${page.url()}: ${msg.text()}`);
-    });
+    watchErrors(page, problems, problems, 15_000);
   });
   after(async () => {
     await browser?.close();
